@@ -1,0 +1,104 @@
+"""Mini-batches: shuffle the m examples (columns) of X and Y, then cut them into pieces.
+
+The lecture's layout: X has shape (n, m), one example per column, and Y has shape
+(1, m) (or (k, m)). Mini-batch t is ``X{t}, Y{t}``; with m = 5,000,000 and size 1,000
+there are 5,000 of them. Size m is batch gradient descent, size 1 stochastic gradient
+descent.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from ._validation import check_array, check_int, check_rng, check_same_m
+
+__all__ = ["random_mini_batches", "iter_mini_batches", "num_mini_batches"]
+
+
+def _check_xy(X, Y, finite):
+    X = check_array(X, "X", ndim=2, finite=finite)
+    Y = check_array(Y, "Y", finite=finite, dtype_kind="fiub")
+    if Y.ndim != 2:
+        hint = "; use Y.reshape(1, -1)" if Y.ndim == 1 else ""
+        raise ValueError(f"Y must be 2-D with shape (k, m), got shape {Y.shape}{hint}")
+    check_same_m(X, Y)
+    if X.shape[1] == 0:
+        raise ValueError("X has m = 0 examples (shape {}); there is nothing to batch".format(X.shape))
+    return X, Y
+
+
+def num_mini_batches(m, mini_batch_size):
+    """How many mini-batches one epoch over m examples has: ceil(m / mini_batch_size)."""
+    m = check_int(m, "m", min_val=0)
+    mini_batch_size = check_int(mini_batch_size, "mini_batch_size", min_val=1)
+    return math.ceil(m / mini_batch_size)
+
+
+def iter_mini_batches(X, Y, mini_batch_size=64, seed=0, *, shuffle=True):
+    """Yield the mini-batches ``(X_t, Y_t)`` of one epoch, gathering one at a time.
+
+    Only one mini-batch is in memory at once (plus the permutation of m indices), so X
+    may be an ``np.memmap`` of 5,000,000 columns: nothing copies the whole of it.
+
+    Parameters
+    ----------
+    X : array of shape (n, m)
+        One example per column; may be memory-mapped.
+    Y : array of shape (k, m)
+        Labels, one column per example.
+    mini_batch_size : int, default 64
+        Examples per mini-batch, >= 1. The last mini-batch is smaller when m is not a
+        multiple; a size >= m gives one batch (batch gradient descent).
+    seed : int, numpy.random.Generator or None, default 0
+        Fixes the shuffle. Pass one Generator across epochs for a new shuffle each epoch.
+    shuffle : bool, default True
+        False keeps the examples in order.
+
+    Yields
+    ------
+    X_t : array of shape (n, size_t)
+    Y_t : array of shape (k, size_t)
+        Columns ``X[:, i]`` and ``Y[:, i]`` stay paired: both use one permutation.
+    """
+    X, Y = _check_xy(X, Y, finite=False)  # scanning a memory-mapped X would read it all
+    mini_batch_size = check_int(mini_batch_size, "mini_batch_size", min_val=1)
+    rng = check_rng(seed)
+    m = X.shape[1]
+    order = rng.permutation(m) if shuffle else None
+    for start in range(0, m, mini_batch_size):
+        stop = min(start + mini_batch_size, m)
+        if order is None:
+            yield X[:, start:stop], Y[:, start:stop]
+        else:
+            idx = order[start:stop]
+            yield np.take(X, idx, axis=1), np.take(Y, idx, axis=1)
+
+
+def random_mini_batches(X, Y, mini_batch_size=64, seed=0):
+    """Shuffle the columns of X and Y with one permutation and cut them into mini-batches.
+
+    Parameters
+    ----------
+    X : array of shape (n, m)
+        Input data, one example per column.
+    Y : array of shape (k, m)
+        Labels (k = 1 for binary labels), one column per example.
+    mini_batch_size : int, default 64
+        Examples per mini-batch, >= 1 (size m: batch GD; size 1: stochastic GD).
+    seed : int, numpy.random.Generator or None, default 0
+        Fixes the shuffle: the same seed gives the same mini-batches.
+
+    Returns
+    -------
+    list of (X_t, Y_t)
+        ``ceil(m / mini_batch_size)`` pairs; all full-size but the last, which holds the
+        remaining ``m % mini_batch_size`` examples when m is not a multiple.
+
+    See Also
+    --------
+    iter_mini_batches : the same mini-batches, gathered lazily one at a time.
+    """
+    _check_xy(X, Y, finite=True)
+    return list(iter_mini_batches(X, Y, mini_batch_size, seed))

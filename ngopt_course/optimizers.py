@@ -1,0 +1,347 @@
+"""Gradient descent, momentum, RMSProp and Adam, as the lecture writes them.
+
+Parameters and gradients are dicts of arrays with the same keys ("W1", "b1", ...).
+Each optimizer holds only its hyperparameters; everything that changes from step to
+step lives in an explicit state value (``v``, ``s``, ``t``) that ``init`` creates and
+``step`` carries forward, so a learner can print it, save it and restore it::
+
+    opt = Adam(learning_rate=0.01)
+    state = opt.init(params)                      # AdamState(v={...}, s={...}, t=0)
+    params, state = opt.step(params, grads, state)
+
+**``step`` updates in place.** Like ``torch.optim``, it overwrites the arrays of
+``params`` and of ``state`` and returns the same objects: on 10 million parameters an
+update that allocates new arrays is several times slower (``benchmarks/``). To keep a
+trajectory, copy: ``copy_arrays(params)``.
+
+Each update is one small kernel whose lines follow the slide's formulas; ``_inplace``
+runs it over large arrays in cache-sized blocks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import partial
+
+import numpy as np
+
+from ._inplace import apply_blocked
+from ._validation import check_finite_dict, check_matching_dicts, check_real
+
+__all__ = [
+    "GradientDescent",
+    "Momentum",
+    "RMSProp",
+    "Adam",
+    "GradientDescentState",
+    "MomentumState",
+    "RMSPropState",
+    "AdamState",
+    "copy_arrays",
+]
+
+
+def copy_arrays(arrays):
+    """Return a dict with a copy of every array: ``step`` works in place, this keeps a snapshot."""
+    return {key: np.array(value, copy=True) for key, value in arrays.items()}
+
+
+# ---------------------------------------------------------------------------
+# The kernels: one formula per line, in place (``tmp`` is a scratch buffer).
+# ---------------------------------------------------------------------------
+
+def _ewa_(avg, x, beta, tmp):
+    """avg = beta avg + (1 - beta) x, in place: the exponentially weighted average step."""
+    avg *= beta
+    avg += np.multiply(x, 1.0 - beta, out=tmp)
+
+
+def _gradient_descent_kernel(W, dW, tmp, *, learning_rate):
+    W -= np.multiply(dW, learning_rate, out=tmp)                      # W := W - alpha dW
+
+
+def _momentum_kernel(W, dW, v, tmp, *, learning_rate, beta):
+    _ewa_(v, dW, beta, tmp)                                           # v = beta v + (1 - beta) dW
+    W -= np.multiply(v, learning_rate, out=tmp)                       # W := W - alpha v
+
+
+def _rmsprop_kernel(W, dW, s, tmp, *, learning_rate, beta, epsilon):
+    _ewa_(s, np.square(dW, out=tmp), beta, tmp)                       # s = beta s + (1 - beta) dW^2
+    np.add(np.sqrt(s, out=tmp), epsilon, out=tmp)                     # sqrt(s) + epsilon
+    W -= np.multiply(np.divide(dW, tmp, out=tmp), learning_rate, out=tmp)  # W := W - alpha dW / (sqrt(s) + epsilon)
+
+
+def _adam_kernel(W, dW, v, s, tmp, *, learning_rate, beta1, beta2, epsilon, t):
+    _ewa_(v, dW, beta1, tmp)                                          # v = beta1 v + (1 - beta1) dW
+    _ewa_(s, np.square(dW, out=tmp), beta2, tmp)                      # s = beta2 s + (1 - beta2) dW^2
+    # sqrt(s_corrected) + epsilon, with s_corrected = s / (1 - beta2^t)
+    np.add(np.sqrt(np.divide(s, 1.0 - beta2**t, out=tmp), out=tmp), epsilon, out=tmp)
+    # W := W - alpha v_corrected / (sqrt(s_corrected) + epsilon), with v_corrected = v / (1 - beta1^t)
+    W -= np.multiply(np.divide(v, tmp, out=tmp), learning_rate / (1.0 - beta1**t), out=tmp)
+
+
+# ---------------------------------------------------------------------------
+# State values
+# ---------------------------------------------------------------------------
+
+@dataclass
+class GradientDescentState:
+    """Plain gradient descent remembers nothing but the step count ``t``."""
+
+    t: int = 0
+
+
+@dataclass
+class MomentumState:
+    """``v``: the exponentially weighted average of the gradients (the "velocity"); ``t`` steps taken."""
+
+    v: dict = field(default_factory=dict)
+    t: int = 0
+
+
+@dataclass
+class RMSPropState:
+    """``s``: the exponentially weighted average of the squared gradients; ``t`` steps taken."""
+
+    s: dict = field(default_factory=dict)
+    t: int = 0
+
+
+@dataclass
+class AdamState:
+    """``v`` (first moment, as momentum), ``s`` (second moment, as RMSProp), ``t`` steps taken."""
+
+    v: dict = field(default_factory=dict)
+    s: dict = field(default_factory=dict)
+    t: int = 0
+
+
+def _zeros_like(params):
+    return {key: np.zeros_like(np.asarray(value)) for key, value in params.items()}
+
+
+def _check_params(params, name="params"):
+    for key, value in params.items():
+        if not isinstance(value, np.ndarray) or value.dtype.kind != "f":
+            kind = type(value).__name__ if not isinstance(value, np.ndarray) else f"array of {value.dtype}"
+            raise TypeError(
+                f"{name}[{key!r}] must be a float numpy array (it is updated in place), got {kind}"
+            )
+
+
+# ---------------------------------------------------------------------------
+# The optimizers
+# ---------------------------------------------------------------------------
+
+class _Optimizer:
+    """Shared plumbing: hyperparameter checks, argument checks, one kernel per array."""
+
+    _hyper: tuple = ()
+    _state_arrays: tuple = ()
+
+    def __init__(self, learning_rate):
+        self.learning_rate = learning_rate
+
+    @property
+    def learning_rate(self):
+        """alpha. May change between steps (learning-rate decay); must be > 0 and finite."""
+        return self._learning_rate
+
+    @learning_rate.setter
+    def learning_rate(self, value):
+        self._learning_rate = check_real(value, "learning_rate", min_val=0.0, closed="neither")
+
+    def __repr__(self):
+        args = ", ".join(f"{name}={getattr(self, name)!r}" for name in ("learning_rate", *self._hyper))
+        return f"{type(self).__name__}({args})"
+
+    def _checked(self, params, grads, state):
+        check_matching_dicts(params, grads)
+        _check_params(params)
+        grads = {key: np.asarray(value) for key, value in grads.items()}
+        check_finite_dict(grads, "grads")
+        for name in self._state_arrays:
+            arrays = getattr(state, name)
+            try:
+                check_matching_dicts(params, arrays, "params", f"state.{name}")
+            except ValueError as err:
+                raise ValueError(f"{err} (was the state made by init() for these params?)") from None
+        return grads
+
+
+class GradientDescent(_Optimizer):
+    """Plain (mini-batch) gradient descent.
+
+    Parameters
+    ----------
+    learning_rate : float
+        alpha, > 0.
+
+    Notes
+    -----
+    For each parameter W with gradient dW:
+
+    .. math:: W := W - \\alpha \\, dW
+    """
+
+    def init(self, params):
+        """Return the initial state: ``GradientDescentState(t=0)``."""
+        return GradientDescentState(t=0)
+
+    def step(self, params, grads, state):
+        """One update of every array in ``params``, in place. Returns ``(params, state)``."""
+        grads = self._checked(params, grads, state)
+        for key, W in params.items():
+            apply_blocked(partial(_gradient_descent_kernel, learning_rate=self.learning_rate), (W, grads[key]))
+        state.t += 1
+        return params, state
+
+
+class Momentum(_Optimizer):
+    """Gradient descent with momentum, as in the lecture.
+
+    Parameters
+    ----------
+    learning_rate : float
+        alpha, > 0.
+    beta : float, default 0.9
+        How much of the old velocity is kept, in [0, 1); averages the gradients over
+        about 1 / (1 - beta) steps. beta = 0 is plain gradient descent.
+
+    Notes
+    -----
+    .. math::
+
+        v_{dW} = \\beta v_{dW} + (1 - \\beta) dW, \\qquad W := W - \\alpha v_{dW}
+
+    with :math:`v_{dW}` starting at 0 and no bias correction (after about
+    1 / (1 - beta) steps the average has warmed up).
+
+    PyTorch's ``SGD(momentum=beta)`` drops the (1 - beta): ``v = beta v + dW``,
+    ``W -= lr v``. Its v is ours divided by (1 - beta), so ``lr = alpha (1 - beta)``
+    gives exactly the same iterates.
+    """
+
+    _hyper = ("beta",)
+    _state_arrays = ("v",)
+
+    def __init__(self, learning_rate, beta=0.9):
+        super().__init__(learning_rate)
+        self.beta = check_real(beta, "beta", min_val=0.0, max_val=1.0, closed="left")
+
+    def init(self, params):
+        """Return ``MomentumState(v=zeros like params, t=0)``."""
+        return MomentumState(v=_zeros_like(params), t=0)
+
+    def step(self, params, grads, state):
+        """One update of every array in ``params`` and ``state.v``, in place. Returns ``(params, state)``."""
+        grads = self._checked(params, grads, state)
+        kernel = partial(_momentum_kernel, learning_rate=self.learning_rate, beta=self.beta)
+        for key, W in params.items():
+            apply_blocked(kernel, (W, grads[key], state.v[key]))
+        state.t += 1
+        return params, state
+
+
+class RMSProp(_Optimizer):
+    """RMSProp (root mean square propagation), as in the lecture.
+
+    Parameters
+    ----------
+    learning_rate : float
+        alpha, > 0.
+    beta : float, default 0.9
+        Decay of the average of squared gradients, in [0, 1).
+    epsilon : float, default 1e-8
+        Added to the denominator so it is never zero; > 0.
+
+    Notes
+    -----
+    .. math::
+
+        S_{dW} = \\beta S_{dW} + (1 - \\beta) dW^2, \\qquad
+        W := W - \\alpha \\frac{dW}{\\sqrt{S_{dW}} + \\epsilon}
+
+    element-wise, with :math:`S_{dW}` starting at 0 and no bias correction. Epsilon sits
+    outside the square root, as in PyTorch; PyTorch's ``RMSprop`` calls beta ``alpha``
+    (default 0.99) and its learning rate ``lr``.
+    """
+
+    _hyper = ("beta", "epsilon")
+    _state_arrays = ("s",)
+
+    def __init__(self, learning_rate, beta=0.9, epsilon=1e-8):
+        super().__init__(learning_rate)
+        self.beta = check_real(beta, "beta", min_val=0.0, max_val=1.0, closed="left")
+        self.epsilon = check_real(epsilon, "epsilon", min_val=0.0, closed="neither")
+
+    def init(self, params):
+        """Return ``RMSPropState(s=zeros like params, t=0)``."""
+        return RMSPropState(s=_zeros_like(params), t=0)
+
+    def step(self, params, grads, state):
+        """One update of every array in ``params`` and ``state.s``, in place. Returns ``(params, state)``."""
+        grads = self._checked(params, grads, state)
+        kernel = partial(_rmsprop_kernel, learning_rate=self.learning_rate, beta=self.beta, epsilon=self.epsilon)
+        for key, W in params.items():
+            apply_blocked(kernel, (W, grads[key], state.s[key]))
+        state.t += 1
+        return params, state
+
+
+class Adam(_Optimizer):
+    """Adam (adaptive moment estimation): momentum plus RMSProp plus bias correction.
+
+    Parameters
+    ----------
+    learning_rate : float
+        alpha, > 0; the one hyperparameter that needs tuning.
+    beta1 : float, default 0.9
+        Decay of the first moment (the average of dW), in [0, 1).
+    beta2 : float, default 0.999
+        Decay of the second moment (the average of dW^2), in [0, 1).
+    epsilon : float, default 1e-8
+        Keeps the denominator away from zero; > 0.
+
+    Notes
+    -----
+    On step t (counted from 1):
+
+    .. math::
+
+        v_{dW} &= \\beta_1 v_{dW} + (1 - \\beta_1) dW, \\qquad
+        S_{dW} = \\beta_2 S_{dW} + (1 - \\beta_2) dW^2 \\\\
+        v^{corrected} &= \\frac{v_{dW}}{1 - \\beta_1^t}, \\qquad
+        S^{corrected} = \\frac{S_{dW}}{1 - \\beta_2^t} \\\\
+        W &:= W - \\alpha \\frac{v^{corrected}}{\\sqrt{S^{corrected}} + \\epsilon}
+
+    Epsilon sits outside the square root, as in Kingma & Ba (2015) and PyTorch; some
+    texts write :math:`\\sqrt{S^{corrected} + \\epsilon}` instead, which only matters
+    when S is tiny (notebook 06 measures it).
+    """
+
+    _hyper = ("beta1", "beta2", "epsilon")
+    _state_arrays = ("v", "s")
+
+    def __init__(self, learning_rate, beta1=0.9, beta2=0.999, epsilon=1e-8):
+        super().__init__(learning_rate)
+        self.beta1 = check_real(beta1, "beta1", min_val=0.0, max_val=1.0, closed="left")
+        self.beta2 = check_real(beta2, "beta2", min_val=0.0, max_val=1.0, closed="left")
+        self.epsilon = check_real(epsilon, "epsilon", min_val=0.0, closed="neither")
+
+    def init(self, params):
+        """Return ``AdamState(v=zeros, s=zeros, t=0)``, v and s shaped like params."""
+        return AdamState(v=_zeros_like(params), s=_zeros_like(params), t=0)
+
+    def step(self, params, grads, state):
+        """One update of ``params``, ``state.v`` and ``state.s``, in place; ``t`` goes up by one first."""
+        grads = self._checked(params, grads, state)
+        t = state.t + 1
+        kernel = partial(
+            _adam_kernel, learning_rate=self.learning_rate, beta1=self.beta1,
+            beta2=self.beta2, epsilon=self.epsilon, t=t,
+        )
+        for key, W in params.items():
+            apply_blocked(kernel, (W, grads[key], state.v[key], state.s[key]))
+        state.t = t
+        return params, state

@@ -1,0 +1,116 @@
+"""Learning-rate decay: the lecture's formulas as plain functions of the epoch.
+
+Epochs are counted from 1, as the lecture counts them (epoch 1 is the first pass through
+the data): ``inverse_time_decay(0.2, 1, 1) == 0.1``, not 0.2. Every function accepts a
+single epoch (returns a float) or an array of epochs (returns an array), so the same
+call fills a table or a plot.
+"""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+
+from ._validation import check_int, check_real
+
+__all__ = [
+    "inverse_time_decay",
+    "exponential_decay",
+    "inverse_sqrt_decay",
+    "staircase_decay",
+    "tabulate_schedule",
+]
+
+
+def _check_epoch(epoch_num, name="epoch_num"):
+    """Return epoch_num as an int or an int array, each >= 1 (epochs count from 1)."""
+    if isinstance(epoch_num, numbers.Integral) and not isinstance(epoch_num, bool):
+        return check_int(epoch_num, name, min_val=1)
+    arr = np.asarray(epoch_num)
+    if arr.dtype.kind not in "iu":
+        if arr.dtype.kind == "f" and arr.size and np.all(np.isfinite(arr)) and np.all(arr == np.round(arr)):
+            arr = arr.astype(np.int64)
+        else:
+            raise TypeError(f"{name} must be an integer or an array of integers, got {epoch_num!r}")
+    if arr.size and arr.min() < 1:
+        raise ValueError(
+            f"{name} == {arr.min()!r}, must be >= 1: epochs are counted from 1, as in the lecture"
+        )
+    return arr
+
+
+def _out(value):
+    return float(value) if np.ndim(value) == 0 else value
+
+
+def inverse_time_decay(learning_rate0, decay_rate, epoch_num):
+    """alpha = alpha0 / (1 + decay_rate * epoch_num).
+
+    Parameters
+    ----------
+    learning_rate0 : float
+        alpha0, > 0.
+    decay_rate : float
+        >= 0 (0 keeps alpha0 forever).
+    epoch_num : int or array of int
+        Epoch, counted from 1.
+
+    Notes
+    -----
+    The lecture's table: alpha0 = 0.2, decay_rate = 1 gives 0.1, 0.067, 0.05, 0.04 for
+    epochs 1 to 4.
+    """
+    learning_rate0 = check_real(learning_rate0, "learning_rate0", min_val=0.0, closed="neither")
+    decay_rate = check_real(decay_rate, "decay_rate", min_val=0.0)
+    epoch_num = _check_epoch(epoch_num)
+    return _out(learning_rate0 / (1.0 + decay_rate * epoch_num))
+
+
+def exponential_decay(learning_rate0, epoch_num, base=0.95):
+    """alpha = base^epoch_num * alpha0 (the lecture's 0.95^epoch_num * alpha0).
+
+    ``base`` must be in (0, 1].
+    """
+    learning_rate0 = check_real(learning_rate0, "learning_rate0", min_val=0.0, closed="neither")
+    base = check_real(base, "base", min_val=0.0, max_val=1.0, closed="right")
+    epoch_num = _check_epoch(epoch_num)
+    return _out(base ** np.asarray(epoch_num, dtype=float) * learning_rate0)
+
+
+def inverse_sqrt_decay(learning_rate0, k, epoch_num):
+    """alpha = k / sqrt(epoch_num) * alpha0.
+
+    Pass the iteration number t (counted from 1) as ``epoch_num`` for the lecture's
+    per-iteration variant k / sqrt(t) * alpha0.
+    """
+    learning_rate0 = check_real(learning_rate0, "learning_rate0", min_val=0.0, closed="neither")
+    k = check_real(k, "k", min_val=0.0, closed="neither")
+    epoch_num = _check_epoch(epoch_num)
+    return _out(k / np.sqrt(epoch_num) * learning_rate0)
+
+
+def staircase_decay(learning_rate0, drop, epochs_per_drop, epoch_num):
+    """A discrete staircase: alpha = alpha0 * drop^floor((epoch_num - 1) / epochs_per_drop).
+
+    Epochs 1..epochs_per_drop use alpha0; the next epochs_per_drop use alpha0 * drop, and
+    so on (drop = 0.5 halves the learning rate every ``epochs_per_drop`` epochs).
+    """
+    learning_rate0 = check_real(learning_rate0, "learning_rate0", min_val=0.0, closed="neither")
+    drop = check_real(drop, "drop", min_val=0.0, max_val=1.0, closed="right")
+    epochs_per_drop = check_int(epochs_per_drop, "epochs_per_drop", min_val=1)
+    epoch_num = _check_epoch(epoch_num)
+    steps = (np.asarray(epoch_num) - 1) // epochs_per_drop
+    return _out(learning_rate0 * drop ** steps.astype(float))
+
+
+def tabulate_schedule(schedule, num_epochs):
+    """Return ``(epochs, learning_rates)`` for epochs 1..num_epochs of ``schedule(epoch)``.
+
+    ``schedule`` is any callable epoch -> learning rate, e.g.
+    ``lambda e: inverse_time_decay(0.2, 1.0, e)``.
+    """
+    num_epochs = check_int(num_epochs, "num_epochs", min_val=1)
+    epochs = np.arange(1, num_epochs + 1)
+    rates = np.array([float(schedule(int(e))) for e in epochs])
+    return epochs, rates
