@@ -25,10 +25,15 @@ __all__ = [
 _BRACKETS = {"both": "[]", "left": "[)", "right": "(]", "neither": "()"}
 
 
+def _number(x):
+    """0.0 -> "0", 0.5 -> "0.5": the interval reads as the lecture writes it, [0, 1)."""
+    return repr(int(x)) if float(x).is_integer() else repr(float(x))
+
+
 def _interval(min_val, max_val, closed):
     left, right = _BRACKETS[closed]
-    lo = "-inf" if min_val is None else f"{min_val!r}"
-    hi = "inf" if max_val is None else f"{max_val!r}"
+    lo = "-inf" if min_val is None else _number(min_val)
+    hi = "inf" if max_val is None else _number(max_val)
     if min_val is None:
         left = "("
     if max_val is None:
@@ -135,7 +140,11 @@ def check_finite_dict(arrays: Mapping, name="grads"):
     """
     for key, a in arrays.items():
         a = np.asarray(a)
-        if a.dtype.kind == "f" and not np.isfinite(a.sum()):
+        if a.dtype.kind != "f":
+            continue
+        with np.errstate(over="ignore", invalid="ignore"):  # inf - inf or an overflow: no warning
+            total = a.sum()
+        if not np.isfinite(total):
             bad = np.flatnonzero(~np.isfinite(a.ravel()))
             if bad.size:
                 raise ValueError(

@@ -62,18 +62,27 @@ def iter_mini_batches(X, Y, mini_batch_size=64, seed=0, *, shuffle=True):
     Y_t : array of shape (k, size_t)
         Columns ``X[:, i]`` and ``Y[:, i]`` stay paired: both use one permutation.
     """
+    # Checked and shuffled here, at the call, not at the first next(): a bad argument
+    # fails on the line that passed it, and the Generator is drawn from in call order.
     X, Y = _check_xy(X, Y, finite=False)  # scanning a memory-mapped X would read it all
     mini_batch_size = check_int(mini_batch_size, "mini_batch_size", min_val=1)
     rng = check_rng(seed)
+    order = rng.permutation(X.shape[1]) if shuffle else None
+    return _gather(X, Y, mini_batch_size, order)
+
+
+def _gather(X, Y, mini_batch_size, order):
+    """The lazy half of iter_mini_batches: gather one mini-batch per next()."""
     m = X.shape[1]
-    order = rng.permutation(m) if shuffle else None
     for start in range(0, m, mini_batch_size):
         stop = min(start + mini_batch_size, m)
         if order is None:
             yield X[:, start:stop], Y[:, start:stop]
         else:
             idx = order[start:stop]
-            yield np.take(X, idx, axis=1), np.take(Y, idx, axis=1)
+            # np.take keeps the np.memmap type though the result is an in-memory copy;
+            # asarray (no copy) hands out a plain array
+            yield np.asarray(np.take(X, idx, axis=1)), np.asarray(np.take(Y, idx, axis=1))
 
 
 def random_mini_batches(X, Y, mini_batch_size=64, seed=0):

@@ -127,6 +127,10 @@ def _check_params(params, name="params"):
             raise TypeError(
                 f"{name}[{key!r}] must be a float numpy array (it is updated in place), got {kind}"
             )
+        if not value.flags.writeable:
+            raise ValueError(
+                f"{name}[{key!r}] is read-only and is updated in place; pass a writeable copy, np.array(...)"
+            )
 
 
 # ---------------------------------------------------------------------------
@@ -138,6 +142,7 @@ class _Optimizer:
 
     _hyper: tuple = ()
     _state_arrays: tuple = ()
+    _state_class: type = object
 
     def __init__(self, learning_rate):
         self.learning_rate = learning_rate
@@ -156,9 +161,18 @@ class _Optimizer:
         return f"{type(self).__name__}({args})"
 
     def _checked(self, params, grads, state):
+        state_class = self._state_class
+        if not isinstance(state, state_class):
+            raise TypeError(
+                f"state must be the {state_class.__name__} made by {type(self).__name__}.init(params), "
+                f"got {type(state).__name__}"
+            )
         check_matching_dicts(params, grads)
         _check_params(params)
         grads = {key: np.asarray(value) for key, value in grads.items()}
+        for key, value in grads.items():  # checked before any array is touched, like NaN below
+            if value.dtype.kind not in "fiu":
+                raise TypeError(f"grads[{key!r}] must hold real numbers, got an array of dtype {value.dtype}")
         check_finite_dict(grads, "grads")
         for name in self._state_arrays:
             arrays = getattr(state, name)
@@ -183,6 +197,8 @@ class GradientDescent(_Optimizer):
 
     .. math:: W := W - \\alpha \\, dW
     """
+
+    _state_class = GradientDescentState
 
     def init(self, params):
         """Return the initial state: ``GradientDescentState(t=0)``."""
@@ -221,6 +237,8 @@ class Momentum(_Optimizer):
     ``W -= lr v``. Its v is ours divided by (1 - beta), so ``lr = alpha (1 - beta)``
     gives exactly the same iterates.
     """
+
+    _state_class = MomentumState
 
     _hyper = ("beta",)
     _state_arrays = ("v",)
@@ -266,6 +284,8 @@ class RMSProp(_Optimizer):
     outside the square root, as in PyTorch; PyTorch's ``RMSprop`` calls beta ``alpha``
     (default 0.99) and its learning rate ``lr``.
     """
+
+    _state_class = RMSPropState
 
     _hyper = ("beta", "epsilon")
     _state_arrays = ("s",)
@@ -319,6 +339,8 @@ class Adam(_Optimizer):
     texts write :math:`\\sqrt{S^{corrected} + \\epsilon}` instead, which only matters
     when S is tiny (notebook 06 measures it).
     """
+
+    _state_class = AdamState
 
     _hyper = ("beta1", "beta2", "epsilon")
     _state_arrays = ("v", "s")

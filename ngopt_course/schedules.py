@@ -26,6 +26,10 @@ __all__ = [
 def _check_epoch(epoch_num, name="epoch_num"):
     """Return epoch_num as an int or an int array, each >= 1 (epochs count from 1)."""
     if isinstance(epoch_num, numbers.Integral) and not isinstance(epoch_num, bool):
+        if epoch_num < 1:  # the same message as for arrays: say why 0 is refused
+            raise ValueError(
+                f"{name} == {int(epoch_num)!r}, must be >= 1: epochs are counted from 1, as in the lecture"
+            )
         return check_int(epoch_num, name, min_val=1)
     arr = np.asarray(epoch_num)
     if arr.dtype.kind not in "iu":
@@ -35,7 +39,7 @@ def _check_epoch(epoch_num, name="epoch_num"):
             raise TypeError(f"{name} must be an integer or an array of integers, got {epoch_num!r}")
     if arr.size and arr.min() < 1:
         raise ValueError(
-            f"{name} == {arr.min()!r}, must be >= 1: epochs are counted from 1, as in the lecture"
+            f"{name} == {int(arr.min())!r}, must be >= 1: epochs are counted from 1, as in the lecture"
         )
     return arr
 
