@@ -1,17 +1,35 @@
 """ngopt_course: the tested numpy implementations behind the course's notebooks.
 
-The compute core (imports numpy only):
+Modules, in the direction data flows (each imports only those above it):
 
-- ``minibatch``  : random_mini_batches, iter_mini_batches (lazy, works on np.memmap)
-- ``ewa``        : exponentially weighted averages, effective_window, unrolled weights
-- ``optimizers`` : GradientDescent, Momentum, RMSProp, Adam with explicit state
-- ``schedules``  : learning-rate decay as functions of the epoch (counted from 1)
+- ``data``        : the synthetic London year, two moons, the large memory-mapped set
+- ``minibatch``   : random_mini_batches, iter_mini_batches (lazy, works on np.memmap)
+- ``ewa``         : exponentially weighted averages, effective_window, unrolled weights
+- ``optimizers``  : GradientDescent, Momentum, RMSProp, Adam with explicit state
+- ``schedules``   : learning-rate decay as functions of the epoch (counted from 1)
+- ``nn``          : the L-layer network: initialisation, cost and gradients, predict
+- ``surfaces``    : 2-D test surfaces with analytic gradients, run_on_surface
+- ``noisy``       : mini-batch gradient descent on a line fit (real mini-batch noise)
+- ``checkpoints`` : History, save_checkpoint, load_checkpoint
+- ``training``    : train, the mini-batch training loop
+- ``plots``, ``widgets`` : drawing and interaction (import them explicitly)
+- ``exercises``, ``editions`` : checks that diagnose mistakes; the learner edition
 
-Importing the package does no work: no data is generated, no setting is changed.
+Importing the package does no work: no data is generated, no setting is changed, and
+neither matplotlib nor ipywidgets is imported.
 """
 
+from .checkpoints import Checkpoint, CheckpointError, History, load_checkpoint, save_checkpoint
+from .data import (
+    generate_london_temperatures,
+    large_dataset,
+    london_temperatures,
+    make_moons,
+    seasonal_cycle,
+)
 from .ewa import effective_window, ewa, ewa_loop, ewa_weights
 from .minibatch import iter_mini_batches, num_mini_batches, random_mini_batches
+from .nn import accuracy, cost_and_grads, forward, gradient_check, initialize_parameters, predict
 from .optimizers import (
     Adam,
     AdamState,
@@ -30,10 +48,15 @@ from .schedules import (
     staircase_decay,
     tabulate_schedule,
 )
+from .surfaces import SURFACES, Surface, SurfaceRun, get_surface, run_on_surface, surface_grid
+from .training import train
 
 __version__ = "0.1.0"
 
 __all__ = [
+    # data
+    "make_moons", "london_temperatures", "generate_london_temperatures", "seasonal_cycle",
+    "large_dataset",
     # mini-batches
     "random_mini_batches", "iter_mini_batches", "num_mini_batches",
     # exponentially weighted averages
@@ -44,4 +67,11 @@ __all__ = [
     # learning-rate decay
     "inverse_time_decay", "exponential_decay", "inverse_sqrt_decay", "staircase_decay",
     "tabulate_schedule",
+    # the network
+    "initialize_parameters", "forward", "cost_and_grads", "predict", "accuracy",
+    "gradient_check",
+    # surfaces
+    "SURFACES", "Surface", "SurfaceRun", "get_surface", "run_on_surface", "surface_grid",
+    # training and checkpoints
+    "train", "History", "Checkpoint", "CheckpointError", "save_checkpoint", "load_checkpoint",
 ]

@@ -80,9 +80,9 @@ def _gather(X, Y, mini_batch_size, order):
             yield X[:, start:stop], Y[:, start:stop]
         else:
             idx = order[start:stop]
-            # np.take keeps the np.memmap type though the result is an in-memory copy;
-            # asarray (no copy) hands out a plain array
-            yield np.asarray(np.take(X, idx, axis=1)), np.asarray(np.take(Y, idx, axis=1))
+            # Fancy indexing gathers just these columns (np.take along axis 1 of a
+            # Fortran-ordered memmap copies all of X first); asarray drops the memmap type.
+            yield np.asarray(X[:, idx]), np.asarray(Y[:, idx])
 
 
 def random_mini_batches(X, Y, mini_batch_size=64, seed=0):

@@ -1,0 +1,386 @@
+"""Save a training run to one ``.npz`` file and load it back, to resume it exactly.
+
+A checkpoint holds everything the next epoch depends on: the parameters, the
+optimizer's state (v, s, t), its class name and hyperparameters, the history so far,
+the epoch reached and the state of the random generator that shuffles the mini-batches.
+Resuming from it gives, bit for bit, the parameters and history of a run that was never
+interrupted (``tests/test_checkpoints.py``).
+
+The file is a plain ``.npz``: arrays, plus one JSON string for the small things. It is
+read with ``allow_pickle=False`` (a pickle inside a file can run code), and written
+atomically: to a temporary file in the same folder, then renamed over the old one, so a
+save that fails half-way (full disk, stop button) leaves the previous checkpoint intact.
+
+``History`` lives here because a checkpoint stores it; ``ngopt_course.training``
+re-exports it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import zipfile
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+
+import numpy as np
+
+from .optimizers import (
+    Adam,
+    AdamState,
+    GradientDescent,
+    GradientDescentState,
+    Momentum,
+    MomentumState,
+    RMSProp,
+    RMSPropState,
+)
+
+__all__ = ["History", "Checkpoint", "CheckpointError", "save_checkpoint", "load_checkpoint"]
+
+FORMAT_VERSION = 1
+
+# name -> (optimizer class, its hyperparameters besides learning_rate, state class)
+_OPTIMIZERS = {
+    "GradientDescent": (GradientDescent, (), GradientDescentState),
+    "Momentum": (Momentum, ("beta",), MomentumState),
+    "RMSProp": (RMSProp, ("beta", "epsilon"), RMSPropState),
+    "Adam": (Adam, ("beta1", "beta2", "epsilon"), AdamState),
+}
+_BIT_GENERATORS = ("PCG64", "PCG64DXSM", "MT19937", "Philox", "SFC64")
+
+
+class CheckpointError(ValueError):
+    """A checkpoint file cannot be read, or does not fit the run that wants to resume from it."""
+
+
+@dataclass(eq=False)
+class History:
+    """What a training run recorded. Arrays, ready to plot.
+
+    Attributes
+    ----------
+    costs : ndarray of float64
+        J{t} of every mini-batch step, in order (the noisy curve of the lecture).
+        Computed before the step's update, on the step's mini-batch.
+    epoch_costs : ndarray of float64
+        One per completed epoch: the mean of its mini-batch costs weighted by their
+        sizes (the last mini-batch may be smaller).
+    learning_rates : ndarray of float64
+        The learning rate used in each epoch started (so it can be one longer than
+        ``epoch_costs`` when a run stopped inside an epoch).
+    epochs_completed : int
+    stopped_early : bool
+        True when the run stopped before ``num_epochs``: divergence, the stop button,
+        or the time budget.
+    stop_reason : str or None
+        Why and where it stopped (epoch and mini-batch), None when it ran to the end.
+    times : ndarray of float64
+        Seconds of training (summed over resumed sessions) at the end of each mini-batch
+        step, for plotting cost against time. Not reproduced by a resumed run (clocks differ).
+    """
+
+    costs: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    epoch_costs: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    learning_rates: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    epochs_completed: int = 0
+    stopped_early: bool = False
+    stop_reason: str | None = None
+    times: np.ndarray = field(default_factory=lambda: np.zeros(0))
+
+    @property
+    def iterations(self):
+        """1, 2, ..., len(costs): the x axis for ``costs``."""
+        return np.arange(1, len(self.costs) + 1)
+
+    @property
+    def epochs(self):
+        """1, 2, ..., epochs_completed: the x axis for ``epoch_costs`` (epochs count from 1)."""
+        return np.arange(1, self.epochs_completed + 1)
+
+
+_HISTORY_ARRAYS = ("costs", "epoch_costs", "learning_rates", "times")
+
+
+@dataclass(eq=False)
+class Checkpoint:
+    """The contents of a checkpoint file (what ``load_checkpoint`` returns).
+
+    Attributes
+    ----------
+    params : dict of ndarray
+    optimizer_name : str
+        "GradientDescent", "Momentum", "RMSProp" or "Adam".
+    hyperparameters : dict
+        ``learning_rate`` (the optimizer's own, before any schedule) and the others
+        (beta, beta1, beta2, epsilon as applicable).
+    state : GradientDescentState, MomentumState, RMSPropState or AdamState
+    history : History
+    rng_state : dict
+        ``numpy.random.Generator.bit_generator.state`` after the last completed epoch.
+    config : dict
+        What else fixes the run: layer_dims, hidden_activation, lambd, mini_batch_size,
+        m (number of examples), dtype, has_schedule.
+    """
+
+    params: dict
+    optimizer_name: str
+    hyperparameters: dict
+    state: object
+    history: History
+    rng_state: dict
+    config: dict
+
+    @property
+    def epoch(self):
+        """The number of epochs completed when the checkpoint was written."""
+        return self.history.epochs_completed
+
+    def make_optimizer(self):
+        """A new optimizer with the saved class and hyperparameters."""
+        cls = _OPTIMIZERS[self.optimizer_name][0]
+        return cls(**self.hyperparameters)
+
+    def make_rng(self):
+        """A new ``numpy.random.Generator`` in the saved state."""
+        name = self.rng_state["bit_generator"]
+        bit_generator = getattr(np.random, name)()
+        bit_generator.state = self.rng_state
+        return np.random.Generator(bit_generator)
+
+
+# ---------------------------------------------------------------------------
+# Describing optimizers and generators
+# ---------------------------------------------------------------------------
+
+def optimizer_description(optimizer):
+    """Return (name, hyperparameters) of one of the four course optimizers."""
+    name = type(optimizer).__name__
+    if name not in _OPTIMIZERS or type(optimizer) is not _OPTIMIZERS[name][0]:
+        raise TypeError(
+            f"checkpoints support the optimizers {sorted(_OPTIMIZERS)}, got {type(optimizer).__name__}"
+        )
+    hyper = {"learning_rate": float(optimizer.learning_rate)}
+    for h in _OPTIMIZERS[name][1]:
+        hyper[h] = float(getattr(optimizer, h))
+    return name, hyper
+
+
+def _state_arrays(name):
+    """Names of the dicts of arrays an optimizer's state holds: (), ("v",), ("s",), ("v", "s")."""
+    return tuple(f.name for f in fields(_OPTIMIZERS[name][2]) if f.name != "t")
+
+
+def _json_default(obj):
+    # Bit-generator states hold numpy ints and, for MT19937, an array ("key").
+    if isinstance(obj, np.ndarray):
+        return {"__ndarray__": obj.tolist(), "dtype": str(obj.dtype)}
+    if isinstance(obj, np.integer):
+        return int(obj)
+    raise TypeError(f"cannot store {type(obj).__name__} in a checkpoint")
+
+
+def _json_hook(obj):
+    if "__ndarray__" in obj:
+        return np.array(obj["__ndarray__"], dtype=obj["dtype"])
+    return obj
+
+
+# ---------------------------------------------------------------------------
+# Saving
+# ---------------------------------------------------------------------------
+
+def save_checkpoint(path, checkpoint):
+    """Write ``checkpoint`` to ``path`` (an ``.npz`` file) atomically.
+
+    The arrays go to a temporary file next to ``path``, which is flushed to disk and
+    then renamed over ``path`` (``os.replace``, atomic on one file system). If anything
+    fails on the way, the temporary file is removed and an existing ``path`` is left
+    exactly as it was.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        Written as given (no ``.npz`` is appended).
+    checkpoint : Checkpoint
+    """
+    path = Path(path)
+    arrays = _to_arrays(checkpoint)
+    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+    try:
+        with open(tmp, "xb") as f:
+            np.savez(f, **arrays)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        # BaseException: the stop button (KeyboardInterrupt) must not leave litter either.
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+
+
+def _to_arrays(ck):
+    name = ck.optimizer_name
+    if name not in _OPTIMIZERS:
+        raise TypeError(f"optimizer_name == {name!r}, must be one of {sorted(_OPTIMIZERS)}")
+    h = ck.history
+    meta = {
+        "format_version": FORMAT_VERSION,
+        "optimizer": {"name": name, "hyperparameters": ck.hyperparameters, "t": int(ck.state.t)},
+        "config": ck.config,
+        "param_keys": list(ck.params),
+        "history": {
+            "epochs_completed": int(h.epochs_completed),
+            "stopped_early": bool(h.stopped_early),
+            "stop_reason": h.stop_reason,
+        },
+        "rng_state": ck.rng_state,
+    }
+    arrays = {"meta": np.array(json.dumps(meta, default=_json_default))}
+    for key, value in ck.params.items():
+        arrays[f"params/{key}"] = np.asarray(value)
+    for state_name in _state_arrays(name):
+        for key, value in getattr(ck.state, state_name).items():
+            arrays[f"state/{state_name}/{key}"] = np.asarray(value)
+    for hname in _HISTORY_ARRAYS:
+        arrays[f"history/{hname}"] = np.asarray(getattr(h, hname), dtype=np.float64)
+    return arrays
+
+
+# ---------------------------------------------------------------------------
+# Loading
+# ---------------------------------------------------------------------------
+
+def load_checkpoint(path):
+    """Read a checkpoint written by ``save_checkpoint`` (or by ``train(checkpoint=...)``).
+
+    Raises
+    ------
+    FileNotFoundError
+        No file at ``path``.
+    CheckpointError
+        The file is truncated, corrupted, not a checkpoint, or inconsistent (an array
+        missing, shapes that do not chain); the message says what.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise FileNotFoundError(f"no checkpoint at {str(path)!r}")
+    # Our own file object: np.load leaves the file it opened unclosed when the zip is bad.
+    # Opening it outside the try lets permission errors and the like speak for themselves.
+    with open(path, "rb") as f:
+        try:
+            with np.load(f, allow_pickle=False) as data:
+                arrays = {key: data[key] for key in data.files}
+        except (zipfile.BadZipFile, ValueError, OSError, EOFError, KeyError) as err:
+            raise CheckpointError(
+                f"cannot read checkpoint {str(path)!r}: the file is truncated, corrupted or not an "
+                f".npz checkpoint ({type(err).__name__}: {err})"
+            ) from err
+    try:
+        return _from_arrays(arrays)
+    except CheckpointError as err:
+        raise CheckpointError(f"checkpoint {str(path)!r}: {err}") from None
+
+
+def _from_arrays(arrays):
+    if "meta" not in arrays:
+        raise CheckpointError("it has no 'meta' entry: not written by save_checkpoint")
+    try:
+        meta = json.loads(str(arrays["meta"]), object_hook=_json_hook)
+        version = meta["format_version"]
+        opt, config, keys = meta["optimizer"], meta["config"], meta["param_keys"]
+        hmeta, rng_state = meta["history"], meta["rng_state"]
+        name, hyper, t = opt["name"], opt["hyperparameters"], int(opt["t"])
+    except (ValueError, KeyError, TypeError) as err:
+        raise CheckpointError(f"its 'meta' entry is unreadable ({type(err).__name__}: {err})") from None
+    if version != FORMAT_VERSION:
+        raise CheckpointError(f"format_version == {version!r}, this code reads {FORMAT_VERSION}")
+    if name not in _OPTIMIZERS:
+        raise CheckpointError(f"unknown optimizer {name!r}, expected one of {sorted(_OPTIMIZERS)}")
+    if rng_state.get("bit_generator") not in _BIT_GENERATORS:
+        raise CheckpointError(f"unknown bit generator {rng_state.get('bit_generator')!r}")
+
+    def get(key):
+        if key not in arrays:
+            raise CheckpointError(f"the entry {key!r} is missing")
+        return arrays[key]
+
+    params = {key: get(f"params/{key}") for key in keys}
+    state_kwargs = {"t": t}
+    for state_name in _state_arrays(name):
+        state_kwargs[state_name] = {}
+        for key in keys:
+            value = get(f"state/{state_name}/{key}")
+            if value.shape != params[key].shape or value.dtype != params[key].dtype:
+                raise CheckpointError(
+                    f"state.{state_name}[{key!r}] has shape {value.shape} ({value.dtype}) but "
+                    f"params[{key!r}] has {params[key].shape} ({params[key].dtype})"
+                )
+            state_kwargs[state_name][key] = value
+    state = _OPTIMIZERS[name][2](**state_kwargs)
+    history = History(
+        **{hname: get(f"history/{hname}") for hname in _HISTORY_ARRAYS},
+        epochs_completed=int(hmeta["epochs_completed"]),
+        stopped_early=bool(hmeta["stopped_early"]),
+        stop_reason=hmeta["stop_reason"],
+    )
+    _check_consistent(params, config, history)
+    return Checkpoint(
+        params=params, optimizer_name=name, hyperparameters=hyper, state=state,
+        history=history, rng_state=rng_state, config=config,
+    )
+
+
+def _check_consistent(params, config, history):
+    dims = config.get("layer_dims")
+    if not isinstance(dims, list) or len(dims) < 2:
+        raise CheckpointError(f"config layer_dims == {dims!r} is not a list of layer sizes")
+    expected = {}
+    for l in range(1, len(dims)):
+        expected[f"W{l}"] = (dims[l], dims[l - 1])
+        expected[f"b{l}"] = (dims[l], 1)
+    if set(params) != set(expected):
+        raise CheckpointError(f"params has keys {sorted(params)}, layer_dims {dims} needs {sorted(expected)}")
+    for key, shape in expected.items():
+        if params[key].shape != shape:
+            raise CheckpointError(f"params[{key!r}] has shape {params[key].shape}, layer_dims {dims} needs {shape}")
+    e = history.epochs_completed
+    if len(history.epoch_costs) != e or len(history.learning_rates) != e:
+        raise CheckpointError(
+            f"the history is inconsistent: {e} epochs completed but {len(history.epoch_costs)} "
+            f"epoch costs and {len(history.learning_rates)} learning rates"
+        )
+    if len(history.times) != len(history.costs):
+        raise CheckpointError(
+            f"the history is inconsistent: {len(history.costs)} costs but {len(history.times)} times"
+        )
+
+
+def check_resumable(checkpoint, *, optimizer_name, hyperparameters, config):
+    """Raise CheckpointError listing every difference between a checkpoint and a new run.
+
+    Resuming must reproduce the run the checkpoint came from, so the network, the
+    optimizer and its hyperparameters, lambd, the mini-batch size, the number of
+    examples m, the dtype and whether a schedule is used must all be the same.
+    """
+    diffs = []
+    if checkpoint.optimizer_name != optimizer_name:
+        diffs.append(f"optimizer: checkpoint {checkpoint.optimizer_name}, this run {optimizer_name}")
+    else:
+        for h, value in hyperparameters.items():
+            saved = checkpoint.hyperparameters.get(h)
+            if saved != value:
+                diffs.append(f"{h}: checkpoint {saved!r}, this run {value!r}")
+    for key, value in config.items():
+        saved = checkpoint.config.get(key)
+        if saved != value:
+            diffs.append(f"{key}: checkpoint {saved!r}, this run {value!r}")
+    if diffs:
+        raise CheckpointError(
+            "the checkpoint does not match this run (" + "; ".join(diffs) + "). Resume with the "
+            "settings it was saved with, or start a new run without resume_from"
+        )

@@ -1,0 +1,367 @@
+"""Train the network of ``nn.py`` with mini-batches and any of the course's optimizers.
+
+The loop is the lecture's::
+
+    for epoch in 1..num_epochs:                  # one epoch = one pass through the data
+        for t in 1..T:                           # T = ceil(m / mini_batch_size)
+            forward prop on X{t}, compute the cost J{t}, backprop,
+            update the parameters with the optimizer (GD, momentum, RMSProp or Adam)
+
+and ``train`` adds what a real run needs: a learning-rate schedule, a progress bar,
+a stop (with a clear reason) when the cost stops being a number, the stop button
+(KeyboardInterrupt) returning what was trained so far, a time budget, and checkpoints
+to resume from (``checkpoints.py``).
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+import time
+
+import numpy as np
+
+from ._validation import check_array, check_int, check_real, check_rng
+from . import checkpoints as ckpt_module
+from .checkpoints import History
+from .minibatch import iter_mini_batches, num_mini_batches
+from .nn import (
+    _check_activation,
+    _check_dtype,
+    _check_labels,
+    _check_lambd,
+    _check_layer_dims,
+    _cost_and_grads,
+    initialize_parameters,
+)
+
+__all__ = ["train", "History", "CHECKPOINT_SECONDS"]
+
+CHECKPOINT_SECONDS = 10.0  # default spacing of checkpoints, see train(checkpoint_every=None)
+
+
+def _check_optimizer(optimizer):
+    if isinstance(optimizer, type):
+        raise TypeError(
+            f"optimizer must be an optimizer object such as {optimizer.__name__}(learning_rate=0.01), "
+            f"got the class {optimizer.__name__} itself"
+        )
+    for attr in ("init", "step", "learning_rate"):
+        if not hasattr(optimizer, attr):
+            raise TypeError(
+                f"optimizer must have init(), step() and learning_rate (GradientDescent, Momentum, "
+                f"RMSProp, Adam), got {type(optimizer).__name__} without {attr}"
+            )
+    return optimizer
+
+
+def _set_learning_rate(optimizer, schedule, epoch):
+    lr = schedule(epoch)
+    try:
+        optimizer.learning_rate = lr
+    except (TypeError, ValueError) as err:
+        raise type(err)(f"schedule({epoch}) returned {lr!r}, not a usable learning rate: {err}") from None
+
+
+def _all_finite(arrays):
+    return all(np.isfinite(a).all() for a in arrays.values())
+
+
+def train(
+    X,
+    Y,
+    layer_dims,
+    optimizer,
+    *,
+    mini_batch_size=64,
+    num_epochs=1000,
+    schedule=None,
+    lambd=0.0,
+    seed=0,
+    hidden_activation="relu",
+    dtype=None,
+    progress=True,
+    print_every=None,
+    time_budget=None,
+    checkpoint=None,
+    checkpoint_every=None,
+    resume_from=None,
+):
+    """Train a network ``layer_dims`` on (X, Y) with mini-batches; return ``(params, history)``.
+
+    Parameters
+    ----------
+    X : array of shape (n[0], m)
+        Examples in columns. May be an ``np.memmap``: only one mini-batch at a time is
+        read and copied (X is never scanned or copied whole).
+    Y : array of shape (1, m)
+        Labels 0 or 1.
+    layer_dims : list of int
+        ``[n[0], n[1], ..., n[L]]``; n[0] must equal the rows of X.
+    optimizer : GradientDescent, Momentum, RMSProp or Adam
+        Its hyperparameters are used as they are; its state comes from
+        ``optimizer.init(params)``. With a ``schedule``, ``optimizer.learning_rate`` is
+        set at the start of every epoch and put back to its first value when ``train``
+        returns, so the same object can start another run unchanged.
+    mini_batch_size : int, default 64
+        Size m for batch gradient descent, 1 for stochastic gradient descent.
+    num_epochs : int, default 1000
+        Total number of epochs, counting those of a checkpoint resumed from.
+    schedule : callable, optional
+        ``schedule(epoch_num) -> learning rate``, called at the start of every epoch,
+        with epochs counted from 1 as in the lecture, e.g.
+        ``lambda epoch: inverse_time_decay(0.2, 1.0, epoch)``.
+    lambd : float, default 0.0
+        L2 regularisation strength, >= 0.
+    seed : int, numpy.random.Generator or None, default 0
+        One generator draws the initial weights (exactly as
+        ``initialize_parameters(layer_dims, seed)``) and then a new shuffle every epoch.
+    hidden_activation : {"relu", "tanh"}, default "relu"
+    dtype : float32 or float64, optional
+        Of the parameters and of all computation; each mini-batch is cast to it. Default:
+        the dtype of X if it is a float, else float64.
+    progress : bool, default True
+        A progress bar over the epochs showing the last epoch's cost.
+    print_every : int, optional
+        Also print the cost every ``print_every`` epochs.
+    time_budget : float, optional
+        Stop after the first mini-batch step that ends more than this many seconds after
+        the start (e.g. to compare mini-batch sizes in equal time).
+    checkpoint : str or os.PathLike, optional
+        Save a checkpoint (``.npz``) here at the end of some epochs (below) and after the
+        last one. Saving is atomic: an interrupted save keeps the previous file.
+    checkpoint_every : int, optional
+        Save every ``checkpoint_every`` epochs. Default: at the end of the first epoch
+        that finishes ``CHECKPOINT_SECONDS`` (10 s) or more after the previous save. A
+        save takes about 10 ms (most of it making sure the file is on disk), more than a
+        whole epoch of a small network, so saving every epoch can slow a run tenfold.
+    resume_from : str, os.PathLike or Checkpoint, optional
+        Continue the run saved there up to ``num_epochs``: the parameters, optimizer
+        state, history and shuffling generator are restored (``seed`` is then unused),
+        and the result is bit for bit that of a run never interrupted. The network,
+        optimizer and its hyperparameters, lambd, mini_batch_size, m, dtype and the
+        presence of a schedule must be those the checkpoint was saved with.
+
+    Returns
+    -------
+    params : dict
+        ``W1, b1, ..., WL, bL`` after the last step taken.
+    history : History
+        Per-mini-batch costs, per-epoch costs and learning rates, ``stopped_early`` and
+        ``stop_reason``.
+
+    Notes
+    -----
+    ``train`` stops early, keeps what it has and says why in ``history.stop_reason``
+    (also printed when ``progress`` or ``print_every`` is on) when
+
+    - the cost J{t} or a gradient is not a finite number (divergence, usually a
+      learning rate that is too large): the parameters returned are those from before
+      that step, and no NaN enters the history;
+    - the stop button is pressed (KeyboardInterrupt): the parameters and history so far
+      are returned instead of being lost. If the interrupt lands inside the update of a
+      mini-batch, some arrays may already have taken that step; the reason says so;
+    - the time budget is used up.
+
+    Checkpoints are written at the end of epochs only, so resuming restarts from the
+    end of the last epoch saved.
+    """
+    # ---- checks, once -------------------------------------------------------------
+    dims = _check_layer_dims(layer_dims)
+    X = check_array(X, "X", ndim=2, finite=False)  # no scan: X may be a 5,000,000-column memmap
+    if X.shape[0] != dims[0]:
+        raise ValueError(
+            f"X has n = {X.shape[0]} features (shape {X.shape}) but layer_dims[0] = {dims[0]}; "
+            "they must be equal (examples are the columns of X)"
+        )
+    Y = _check_labels(Y, X, dims[-1])
+    _check_optimizer(optimizer)
+    mini_batch_size = check_int(mini_batch_size, "mini_batch_size", min_val=1)
+    num_epochs = check_int(num_epochs, "num_epochs", min_val=1)
+    if schedule is not None and not callable(schedule):
+        raise TypeError(f"schedule must be a function epoch_num -> learning rate, got {schedule!r}")
+    lambd = _check_lambd(lambd)
+    _check_activation(hidden_activation)
+    if dtype is None:
+        dtype = X.dtype if X.dtype.kind == "f" else np.float64
+    dtype = _check_dtype(dtype)
+    if print_every is not None:
+        print_every = check_int(print_every, "print_every", min_val=1)
+    if time_budget is not None:
+        time_budget = check_real(time_budget, "time_budget", min_val=0.0, closed="neither")
+    if checkpoint_every is not None:
+        checkpoint_every = check_int(checkpoint_every, "checkpoint_every", min_val=1)
+    rng = check_rng(seed)
+
+    m = X.shape[1]
+    T = num_mini_batches(m, mini_batch_size)
+    L = len(dims) - 1
+    relu = hidden_activation == "relu"
+    learning_rate0 = optimizer.learning_rate
+    verbose = progress or print_every is not None
+
+    # ---- a new run, or the one saved in a checkpoint ------------------------------
+    if checkpoint is not None or resume_from is not None:
+        opt_name, hyper = ckpt_module.optimizer_description(optimizer)
+        config = {
+            "layer_dims": list(dims), "hidden_activation": hidden_activation, "lambd": lambd,
+            "mini_batch_size": mini_batch_size, "m": m, "dtype": dtype.name,
+            "has_schedule": schedule is not None,
+        }
+    if resume_from is not None:
+        saved = resume_from
+        if not isinstance(saved, ckpt_module.Checkpoint):
+            saved = ckpt_module.load_checkpoint(resume_from)
+        ckpt_module.check_resumable(saved, optimizer_name=opt_name, hyperparameters=hyper, config=config)
+        if saved.epoch > num_epochs:
+            raise ValueError(
+                f"the checkpoint has {saved.epoch} epochs already, more than num_epochs = {num_epochs}"
+            )
+        # Copies: the updates work in place, and the same Checkpoint may be resumed twice.
+        params = {key: np.array(value, copy=True) for key, value in saved.params.items()}
+        state = copy.deepcopy(saved.state)
+        rng = saved.make_rng()
+        old = saved.history
+        start_epoch = saved.epoch
+    else:
+        params = initialize_parameters(dims, seed=rng, hidden_activation=hidden_activation, dtype=dtype)
+        state = optimizer.init(params)
+        old = History()
+        start_epoch = 0
+
+    # Preallocated arrays: cheaper than lists and the checkpoints slice them for free.
+    n_old = len(old.costs)
+    costs = np.empty(n_old + (num_epochs - start_epoch) * T)
+    times = np.empty_like(costs)
+    costs[:n_old], times[:n_old] = old.costs, old.times
+    epoch_costs = np.empty(num_epochs)
+    epoch_costs[:start_epoch] = old.epoch_costs
+    learning_rates = list(old.learning_rates)
+    n_steps = n_old
+    time_offset = float(old.times[-1]) if n_old else 0.0
+
+    def history(stop_reason=None, completed=start_epoch):
+        return History(
+            costs=costs[:n_steps].copy(), epoch_costs=epoch_costs[:completed].copy(),
+            learning_rates=np.array(learning_rates, dtype=np.float64), epochs_completed=completed,
+            stopped_early=stop_reason is not None, stop_reason=stop_reason,
+            times=times[:n_steps].copy(),
+        )
+
+    from tqdm.auto import tqdm  # here, not at import: it pulls in IPython in a kernel
+
+    bar = tqdm(total=num_epochs, initial=start_epoch, disable=not progress,
+               desc=type(optimizer).__name__, unit="epoch")
+    say = tqdm.write if progress else print
+    stop_reason = None
+    completed = start_epoch
+    epoch, t, phase = start_epoch + 1, 0, "start"
+    start = last_save = time.perf_counter()
+    try:
+        # Overflow in a diverging run is expected and detected below (non-finite cost):
+        # numpy's warnings about it would only repeat that, hundreds of times.
+        with np.errstate(over="ignore", invalid="ignore"):
+            for epoch in range(start_epoch + 1, num_epochs + 1):
+                t, phase = 0, "start"
+                if schedule is not None:
+                    _set_learning_rate(optimizer, schedule, epoch)
+                learning_rates.append(optimizer.learning_rate)
+                epoch_total = 0.0
+                out_of_time = False
+                for X_t, Y_t in iter_mini_batches(X, Y, mini_batch_size, rng):
+                    t, phase = t + 1, "gradients"
+                    X_t = np.asarray(X_t)          # a memmap slice would slow every ufunc
+                    if X_t.dtype != dtype:
+                        X_t = X_t.astype(dtype)
+                    if Y_t.dtype != dtype:
+                        Y_t = Y_t.astype(dtype)
+                    # forward prop on X{t}, compute J{t}, backprop
+                    cost, grads = _cost_and_grads(X_t, Y_t, params, L, lambd, relu)
+                    if not math.isfinite(cost):
+                        stop_reason = _divergence_reason(cost, X_t, epoch, t, T, optimizer)
+                        break
+                    phase = "update"
+                    try:
+                        optimizer.step(params, grads, state)
+                    except ValueError:
+                        # The optimizers refuse non-finite gradients before touching any
+                        # array; that check is the one we rely on (no second pass here).
+                        if _all_finite(grads):
+                            raise
+                        stop_reason = _divergence_reason(cost, X_t, epoch, t, T, optimizer)
+                        break
+                    costs[n_steps] = cost
+                    times[n_steps] = time_offset + time.perf_counter() - start
+                    n_steps += 1
+                    epoch_total += cost * X_t.shape[1]
+                    phase = "between"
+                    if time_budget is not None and times[n_steps - 1] - time_offset >= time_budget:
+                        out_of_time = True
+                        if t < T:
+                            stop_reason = (
+                                f"time budget of {time_budget:g} s used up in epoch {epoch}, "
+                                f"after mini-batch {t} of {T}"
+                            )
+                            break
+                if stop_reason is not None:
+                    break
+                # ---- the epoch is complete -----------------------------------------
+                phase = "end of epoch"
+                epoch_costs[epoch - 1] = epoch_total / m
+                completed = epoch
+                if checkpoint is not None and (
+                    epoch == num_epochs
+                    or (checkpoint_every is not None and epoch % checkpoint_every == 0)
+                    or (checkpoint_every is None and time.perf_counter() - last_save >= CHECKPOINT_SECONDS)
+                ):
+                    phase = "checkpoint"
+                    ckpt_module.save_checkpoint(checkpoint, ckpt_module.Checkpoint(
+                        params=params, optimizer_name=opt_name, hyperparameters=hyper, state=state,
+                        history=history(completed=completed), rng_state=rng.bit_generator.state,
+                        config=config,
+                    ))
+                    phase = "end of epoch"
+                    last_save = time.perf_counter()
+                bar.set_postfix(cost=f"{epoch_costs[epoch - 1]:.4f}", refresh=False)
+                bar.update(1)
+                if print_every is not None and epoch % print_every == 0:
+                    say(f"epoch {epoch}: cost {epoch_costs[epoch - 1]:.6f}")
+                if out_of_time and epoch < num_epochs:
+                    stop_reason = f"time budget of {time_budget:g} s used up at the end of epoch {epoch}"
+                    break
+    except KeyboardInterrupt:
+        stop_reason = "interrupted (KeyboardInterrupt) " + _where(phase, epoch, t, T)
+    finally:
+        bar.close()
+        if schedule is not None:
+            optimizer.learning_rate = learning_rate0
+    if stop_reason is not None and verbose:
+        say(f"Training stopped: {stop_reason}.")
+    return params, history(stop_reason, completed)
+
+
+def _where(phase, epoch, t, T):
+    if phase == "start":
+        return f"at the start of epoch {epoch}, before its first mini-batch"
+    if phase == "gradients":
+        return (f"in epoch {epoch}, at mini-batch {t} of {T} before its update "
+                f"({t - 1} of this epoch's mini-batches were applied)")
+    if phase == "between":
+        return f"in epoch {epoch}, after mini-batch {t} of {T}"
+    if phase == "update":
+        return (f"in epoch {epoch}, during the update of mini-batch {t} of {T} "
+                "(some arrays may already have taken this step)")
+    if phase == "checkpoint":
+        return f"after epoch {epoch}, while saving the checkpoint (the previous checkpoint file is intact)"
+    return f"after epoch {epoch} was completed"
+
+
+def _divergence_reason(cost, X_t, epoch, t, T, optimizer):
+    where = f"at epoch {epoch}, mini-batch {t} of {T}"
+    if not np.isfinite(X_t).all():
+        return f"X has NaN or infinite values in mini-batch {t} of epoch {epoch}; training stopped {where}"
+    what = f"the cost J{{t}} is {cost}" if not math.isfinite(cost) else "a gradient is not finite"
+    return (
+        f"{what} {where}: the run diverged; the learning rate ({optimizer.learning_rate:g}) is "
+        "probably too large. The parameters returned are those from before this step"
+    )
