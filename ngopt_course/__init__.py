@@ -27,7 +27,7 @@ from .data import (
     make_moons,
     seasonal_cycle,
 )
-from .ewa import effective_window, ewa, ewa_loop, ewa_weights
+from .ewa import bias_correction_warmup, effective_window, ewa, ewa_loop, ewa_weights
 from .minibatch import iter_mini_batches, num_mini_batches, random_mini_batches
 from .nn import accuracy, cost_and_grads, forward, gradient_check, initialize_parameters, predict
 from .optimizers import (
@@ -45,6 +45,7 @@ from .schedules import (
     exponential_decay,
     inverse_sqrt_decay,
     inverse_time_decay,
+    manual_decay,
     staircase_decay,
     tabulate_schedule,
 )
@@ -60,13 +61,13 @@ __all__ = [
     # mini-batches
     "random_mini_batches", "iter_mini_batches", "num_mini_batches",
     # exponentially weighted averages
-    "ewa", "ewa_loop", "effective_window", "ewa_weights",
+    "ewa", "ewa_loop", "effective_window", "ewa_weights", "bias_correction_warmup",
     # optimizers
     "GradientDescent", "Momentum", "RMSProp", "Adam",
     "GradientDescentState", "MomentumState", "RMSPropState", "AdamState", "copy_arrays",
     # learning-rate decay
     "inverse_time_decay", "exponential_decay", "inverse_sqrt_decay", "staircase_decay",
-    "tabulate_schedule",
+    "manual_decay", "tabulate_schedule",
     # the network
     "initialize_parameters", "forward", "cost_and_grads", "predict", "accuracy",
     "gradient_check",

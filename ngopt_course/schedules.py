@@ -19,6 +19,7 @@ __all__ = [
     "exponential_decay",
     "inverse_sqrt_decay",
     "staircase_decay",
+    "manual_decay",
     "tabulate_schedule",
 ]
 
@@ -106,6 +107,34 @@ def staircase_decay(learning_rate0, drop, epochs_per_drop, epoch_num):
     epoch_num = _check_epoch(epoch_num)
     steps = (np.asarray(epoch_num) - 1) // epochs_per_drop
     return _out(learning_rate0 * drop ** steps.astype(float))
+
+
+def manual_decay(learning_rate0, drops, epoch_num):
+    """Manual decay: alpha0 until the first drop, then a fraction of alpha0, and so on.
+
+    The lecture's "manual decay" is a person watching the cost flatten and lowering alpha
+    by hand; written down afterwards it is this piecewise-constant plan.
+
+    Parameters
+    ----------
+    learning_rate0 : float
+        alpha0, > 0.
+    drops : sequence of (first_epoch, fraction)
+        In increasing epoch order: from ``first_epoch`` on, alpha = fraction * alpha0.
+        ``((8, 1/3), (14, 1/10))`` uses alpha0 for epochs 1-7, alpha0 / 3 for 8-13 and
+        alpha0 / 10 from 14 on.
+    epoch_num : int or array of int
+        Epoch, counted from 1.
+    """
+    learning_rate0 = check_real(learning_rate0, "learning_rate0", min_val=0.0, closed="neither")
+    starts, fractions = [1], [1.0]
+    for i, (first_epoch, fraction) in enumerate(drops):
+        starts.append(check_int(first_epoch, f"drops[{i}] first epoch", min_val=starts[-1] + 1))
+        fractions.append(check_real(fraction, f"drops[{i}] fraction", min_val=0.0, closed="neither"))
+    epoch_num = _check_epoch(epoch_num)
+    # the last drop whose first epoch is <= each epoch
+    index = np.searchsorted(np.array(starts), epoch_num, side="right") - 1
+    return _out(learning_rate0 * np.array(fractions)[index])
 
 
 def tabulate_schedule(schedule, num_epochs):

@@ -222,3 +222,15 @@ def test_bad_theta(average):
         average([1.0, 2.0, np.nan], 0.9)
     with pytest.raises(TypeError, match=r"theta must hold numbers"):
         average(["a", "b"], 0.9)
+
+
+def test_bias_correction_warmup_by_hand():
+    from ngopt_course.ewa import bias_correction_warmup
+
+    # 1 / (1 - 0.9^t) < 1.01  <=>  0.9^t < 0.01 / 1.01  <=>  t > 43.8
+    assert bias_correction_warmup(0.9) == 44
+    assert 1 / (1 - 0.9**44) < 1.01 < 1 / (1 - 0.9**43)
+    assert bias_correction_warmup(0.98) == 229
+    assert bias_correction_warmup(0.0) == 1
+    with pytest.raises(ValueError, match=r"tolerance == 0.0, must be in \(0, inf\)"):
+        bias_correction_warmup(0.9, tolerance=0)

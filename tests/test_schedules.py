@@ -135,3 +135,16 @@ def test_tabulate_schedule():
 def test_bad_hyperparameters(call, error, message):
     with pytest.raises(error, match=message):
         call()
+
+
+def test_manual_decay_is_piecewise_constant_from_the_given_epochs():
+    from ngopt_course.schedules import manual_decay
+
+    # alpha0 = 0.3 for epochs 1-7, 0.1 for 8-13, 0.03 from 14 on
+    rates = manual_decay(0.3, ((8, 1 / 3), (14, 1 / 10)), np.arange(1, 17))
+    np.testing.assert_allclose(rates, [0.3] * 7 + [0.1] * 6 + [0.03] * 3)
+    assert manual_decay(1.0, (), 5) == 1.0
+    with pytest.raises(ValueError, match=r"drops\[1\] first epoch == 3, must be an integer in \[9, inf\]"):
+        manual_decay(1.0, ((8, 0.5), (3, 0.1)), 1)
+    with pytest.raises(ValueError, match="epochs are counted from 1"):
+        manual_decay(1.0, ((8, 0.5),), 0)
