@@ -1,0 +1,68 @@
+"""Exercises: the learner writes the formula, ``check`` says whether it is right and why not.
+
+The learner writes plain numpy functions on single arrays, as the slides write them:
+
+====================================================================  =====================
+``random_mini_batches(X, Y, mini_batch_size, seed)``                  list of (X_t, Y_t)
+``ewa(theta, beta)``                                                  v_1..v_T (v_0 = 0)
+``ewa_bias_corrected(theta, beta)``                                   v_t / (1 - beta^t)
+``momentum_update(W, dW, v, beta, learning_rate)``                    (W, v)
+``rmsprop_update(W, dW, s, beta, learning_rate, epsilon)``            (W, s)
+``adam_update(W, dW, v, s, t, learning_rate, beta1, beta2, epsilon)``  (W, v, s), t from 1
+``inverse_time_decay(learning_rate0, decay_rate, epoch_num)``         a float, epochs from 1
+``classify_critical_point(hessian)``                                  "local minimum",
+                                                                      "local maximum" or
+                                                                      "saddle point"
+====================================================================  =====================
+
+``check(name, fn)`` runs ``fn`` on several cases (edge cases included: t = 1 and
+t > 1, m not a multiple of the mini-batch size, beta = 0, 1-D and 2-D arrays, ...) and
+compares with the package's implementation (``reference(name)``); ``random_mini_batches``
+is checked by its properties instead, since any correct shuffle is fine. The result
+shows as a green (passed), red (failed) or amber (not done yet) box. On a failure the
+message shows the first failing case, expected and actual values and, when the results
+match a known wrong version (the mistake catalogue in ``_mistakes.py``: a missing
+(1 - beta), epsilon inside the square root, bias correction with t - 1, ...), what the
+mistake is and how to fix it. Nothing the learner's function does makes ``check``
+raise: an exception is reported with the line of their code where it happened, a
+forgotten ``return`` as such, and a call running over ``time_limit`` (2 s) is stopped.
+
+Rules the checks apply
+----------------------
+- Lists instead of arrays are fine when the values match.
+- The update functions may update W, v and s in place (as the package's optimizers do)
+  as long as they return the right values; changing inputs that are not theirs to
+  change (dW, theta, X, Y, hessian) fails the check, since the caller's data changes.
+- A function that still raises ``NotImplementedError`` (the learner edition's stub) is
+  "not done yet": ``passed`` False, ``not_done`` True, and no error.
+
+The notebook pattern
+--------------------
+Exercise cell (in the solution edition; ``python -m ngopt_course.editions learner``
+turns the fenced lines into ``raise NotImplementedError(...)`` and the hint into a
+comment)::
+
+    def momentum_update(W, dW, v, beta, learning_rate):
+        \"\"\"One step of gradient descent with momentum; returns the new (W, v).\"\"\"
+        ### HINT: v is an exponentially weighted average of the gradients dW.
+        ### BEGIN SOLUTION
+        v = beta * v + (1 - beta) * dW
+        W = W - learning_rate * v
+        return W, v
+        ### END SOLUTION
+
+Check cell (shows the verdict)::
+
+    exercises.check("momentum_update", momentum_update)
+
+First cell that uses the function (the learner's if it passes, else the package's, with
+a one-line note, so the rest of the notebook runs either way)::
+
+    momentum_update = exercises.use_or_reference("momentum_update", momentum_update)
+"""
+
+from ._check import EXERCISES, check, reference, use_or_reference
+from ._result import CheckResult
+from ._runner import TimeLimitExceeded
+
+__all__ = ["check", "use_or_reference", "reference", "CheckResult", "EXERCISES", "TimeLimitExceeded"]

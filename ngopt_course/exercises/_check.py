@@ -1,0 +1,357 @@
+"""``check(name, fn)``: run a learner's function on the cases, compare, diagnose."""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from . import _references
+from ._cases import CASES
+from ._compare import LABELS, Outputs, blew_up, differences, normalise
+from ._minibatches import check_mini_batches
+from ._mistakes import MISTAKES
+from ._result import CheckResult, fmt, fmt_args
+from ._runner import describe_exception, run, timeout_text as _timeout_text
+
+__all__ = ["EXERCISES", "check", "reference", "use_or_reference"]
+
+_DW_HINT = ("Compute into new arrays instead (dW2 = dW ** 2, not dW **= 2); "
+            "updating W, v and s in place is fine.")
+
+
+@dataclass(frozen=True)
+class Exercise:
+    """What the check needs to know about one exercise."""
+
+    name: str
+    signature: str
+    outputs: Outputs | None
+    protected: tuple = ()          # arguments that must not change in place
+    mutation_hint: str = ""
+    describe: object = None        # extra lines describing a case (e.g. eigenvalues)
+    extra_diagnosis: object = None  # (verdicts) -> (key, text) or None, before the catalogue
+
+
+def _eigenvalue_line(args):
+    values = np.linalg.eigvalsh(np.asarray(args["hessian"], dtype=float))
+    return f"  (its eigenvalues: {fmt(values, indent=19)})"
+
+
+def _wording(verdicts):
+    """The classification is right but not worded as asked ('minimum', 'Saddle')."""
+    def category(label):
+        low = label.lower()
+        return "saddle point" if "saddle" in low else "local minimum" if "min" in low else (
+            "local maximum" if "max" in low else None)
+
+    answered = [v for v in verdicts if v.value is not None]
+    if answered and len(answered) == len(verdicts) and any(v.diffs for v in answered) and all(
+            category(v.value) == v.expected for v in answered):
+        odd = next(v.value for v in answered if v.value not in LABELS)
+        return "wording", (f"Your classifications are right, but worded differently ({odd!r}): "
+                           "return exactly one of " + ", ".join(repr(x) for x in LABELS) + ".")
+    return None
+
+
+EXERCISES = {
+    ex.name: ex for ex in [
+        Exercise("random_mini_batches", "random_mini_batches(X, Y, mini_batch_size, seed)", None,
+                 ("X", "Y")),
+        Exercise("ewa", "ewa(theta, beta)", Outputs("arrays", ("v",)), ("theta",),
+                 "Write the averages into a new array; leave theta as it is."),
+        Exercise("ewa_bias_corrected", "ewa_bias_corrected(theta, beta)", Outputs("arrays", ("v_corrected",)),
+                 ("theta",), "Write the results into a new array; leave theta as it is."),
+        Exercise("momentum_update", "momentum_update(W, dW, v, beta, learning_rate)",
+                 Outputs("arrays", ("W", "v")), ("dW",), _DW_HINT),
+        Exercise("rmsprop_update", "rmsprop_update(W, dW, s, beta, learning_rate, epsilon)",
+                 Outputs("arrays", ("W", "s")), ("dW",), _DW_HINT),
+        Exercise("adam_update", "adam_update(W, dW, v, s, t, learning_rate, beta1, beta2, epsilon)",
+                 Outputs("arrays", ("W", "v", "s")), ("dW",), _DW_HINT),
+        Exercise("inverse_time_decay", "inverse_time_decay(learning_rate0, decay_rate, epoch_num)",
+                 Outputs("number", ("learning_rate",))),
+        Exercise("classify_critical_point", "classify_critical_point(hessian)", Outputs("label", ("label",)),
+                 ("hessian",),
+                 "Leave hessian unchanged (np.fill_diagonal or hessian += ... change the caller's matrix).",
+                 describe=_eigenvalue_line, extra_diagnosis=_wording),
+    ]
+}
+
+# The last result per exercise, so use_or_reference need not check the same function twice.
+_LAST = {}
+
+
+def _get(name):
+    if name not in EXERCISES:
+        raise ValueError(f"name == {name!r}, must be one of: {', '.join(EXERCISES)}")
+    return EXERCISES[name]
+
+
+def reference(name):
+    """The package's implementation of exercise ``name``, with the exercise's signature."""
+    return getattr(_references, _get(name).name)
+
+
+@dataclass
+class _Verdict:
+    index: int
+    case: object
+    outcome: object
+    expected: object
+    value: object = None      # the learner's result, normalised (None if unusable)
+    problem: str | None = None
+    diffs: list = field(default_factory=list)
+
+    @property
+    def ok(self):
+        return (self.outcome.error is None and self.problem is None and not self.diffs
+                and not self.outcome.mutated)
+
+
+def _state(spec, raised, value):
+    """"value", "blown" (raised, NaN or inf) or "other" (unusable)."""
+    if raised:
+        return "blown"
+    if value is None:
+        return "other"
+    return "blown" if blew_up(spec, value) else "value"
+
+
+def _variant_results(spec, fn, cases):
+    results = []
+    for case in cases:
+        args = {k: (np.array(a, copy=True) if isinstance(a, np.ndarray) else a) for k, a in case.args.items()}
+        try:
+            with warnings.catch_warnings(), np.errstate(all="ignore"):
+                warnings.simplefilter("ignore")
+                value, problem = normalise(spec, fn(*args.values()))
+            results.append(("other", None) if problem else (_state(spec, False, value), value))
+        except Exception:  # a wrong version may fail where a learner's would, e.g. on shapes
+            results.append(("blown", None))
+    return results
+
+
+def _matches(spec, verdict, variant):
+    """Does the learner's result on one case look like a wrong version's?
+
+    Two results match when they agree to the check's tolerance (NaN and inf in the same
+    places included), or when one raised and the other raised too or blew up to NaN or
+    inf: Python floats raise ZeroDivisionError where numpy returns inf.
+    """
+    theirs, value = variant
+    if verdict.outcome.raised:
+        return theirs == "blown"
+    if verdict.value is None or theirs == "other":
+        return False
+    if value is None:  # the wrong version raised
+        return blew_up(spec, verdict.value)
+    return not differences(spec, verdict.value, value)
+
+
+def _output_matches(spec, verdicts, results, j):
+    """Does output ``j`` alone (e.g. v) match a wrong version's on every comparable case?"""
+    one = Outputs("arrays", (spec.names[j],))
+    compared, shows = 0, False
+    for verdict, (_, value) in zip(verdicts, results):
+        if verdict.value is None or value is None:
+            continue
+        if differences(one, (verdict.value[j],), (value[j],)):
+            return False
+        compared += 1
+        shows = shows or bool(differences(one, (value[j],), (verdict.expected[j],)))
+    return compared > 0 and shows
+
+
+def _diagnose(ex, verdicts):
+    """``(key, text, qualifier)`` for the recognised mistake, or None.
+
+    ``qualifier`` is None when the learner's results match a wrong version on every
+    case ("Likely mistake"); otherwise it says how far the match goes ("Possible
+    mistake"): on every failing case, or in one of several returned values (a second
+    mistake elsewhere).
+    """
+    if ex.extra_diagnosis:
+        found = ex.extra_diagnosis(verdicts)
+        if found:
+            return (*found, None)
+    spec = ex.outputs
+    usable = [v for v in verdicts if v.outcome.error is None or v.outcome.raised]
+    if not any(v.value is not None for v in usable):
+        return None  # it raised on every case: the exception says more than a guess
+    failing = [i for i, v in enumerate(usable) if not v.ok and v.value is not None]
+    weak = None
+    for mistake in MISTAKES.get(ex.name, ()):
+        for fn in mistake.fns:
+            results = _variant_results(spec, fn, [v.case for v in usable])
+            if all(_matches(spec, _as_expected(v), r) for v, r in zip(usable, results)):
+                continue  # the mistake does not show on these cases
+            if all(_matches(spec, v, r) for v, r in zip(usable, results)):
+                return mistake.key, mistake.text, None
+            if weak is None and failing and all(_matches(spec, usable[i], results[i]) for i in failing):
+                weak = (mistake.key, mistake.text, "it explains every failing case")
+            if weak is None and spec.kind == "arrays" and len(spec.names) > 1:
+                for j, name in enumerate(spec.names):
+                    if _output_matches(spec, usable, results, j):
+                        weak = (mistake.key, mistake.text, f"it explains your {name}; something else is wrong too")
+                        break
+    return weak
+
+
+class _Ok:
+    raised = False
+    error = None
+
+
+def _as_expected(verdict):
+    """A verdict whose learner result is the reference's: to test a variant against the reference."""
+    return _Verdict(verdict.index, verdict.case, _Ok(), verdict.expected, value=verdict.expected)
+
+
+def _show(spec, value):
+    if spec.kind == "arrays":
+        width = max(len(n) for n in spec.names)
+        lines = []
+        for name, a in zip(spec.names, value):
+            prefix = f"    {name.ljust(width)} = "
+            lines.append(prefix + fmt(a, indent=len(prefix)))
+        return "\n".join(lines)
+    return "    " + (fmt(value) if spec.kind == "number" else repr(value))
+
+
+def _extras(outcome):
+    lines = []
+    if outcome.warnings:
+        lines.append("Warnings: " + "; ".join(dict.fromkeys(outcome.warnings[:3])))
+    if outcome.printed.strip():
+        printed = outcome.printed.strip().splitlines()
+        lines.append("Your function printed:")
+        lines += ["    " + line for line in printed[:8]] + (["    ..."] if len(printed) > 8 else [])
+    return lines
+
+
+def _case_header(ex, verdict, n):
+    lines = [f"Case {verdict.index + 1} of {n}: {verdict.case.label}", fmt_args(verdict.case.args)]
+    if ex.describe:
+        lines.append(ex.describe(verdict.case.args))
+    return lines
+
+
+def _not_done(ex, n):
+    return CheckResult(ex.name, False, (
+        f"Your {ex.signature} still raises NotImplementedError: write its body in the exercise "
+        "cell, run that cell, then run this check again."), not_done=True, n_cases=n)
+
+
+def _check_cases(ex, fn, time_limit):
+    spec = ex.outputs
+    cases = CASES[ex.name]()
+    n = len(cases)
+    ref = reference(ex.name)
+    verdicts = []
+    for index, case in enumerate(cases):
+        expected, _ = normalise(spec, ref(**case.args))
+        outcome = run(fn, case.args, protected=ex.protected, seconds=time_limit)
+        if index == 0 and outcome.not_done:
+            return _not_done(ex, n)
+        verdict = _Verdict(index, case, outcome, expected)
+        if outcome.error is None:
+            verdict.value, verdict.problem = normalise(spec, outcome.value)
+            if verdict.problem is None:
+                verdict.diffs = differences(spec, verdict.value, expected)
+        verdicts.append(verdict)
+        if outcome.timed_out:
+            break
+    failing = [v for v in verdicts if not v.ok]
+    if not failing:
+        return CheckResult(ex.name, True, "Matches the reference on every case:\n" + "\n".join(
+            f"  \u2714 {c.label}" for c in cases), n_cases=n)
+
+    first = failing[0]
+    lines, key = [], None
+    if first.outcome.timed_out:
+        key = "timeout"
+        lines += _case_header(ex, first, n)
+        lines.append(_timeout_text(first.outcome, time_limit))
+        return CheckResult(ex.name, False, "\n".join(lines + _extras(first.outcome)), diagnosis=key,
+                           n_cases=n, n_failed=len(failing),
+                           summary=f"stopped after {time_limit:g} s on case {first.index + 1}")
+    mutated = next((v for v in verdicts if v.outcome.mutated), None)
+    if mutated is not None:  # first: fixing it may fix the rest
+        changed = " and ".join(mutated.outcome.mutated)
+        lines += [f"Your function changed {changed} in place (case {mutated.index + 1}): the caller's "
+                  f"{changed} is different after the call. {ex.mutation_hint}", ""]
+        key = "mutated_input"
+    found = _diagnose(ex, verdicts)
+    if found:
+        key, text, qualifier = key or found[0], found[1], found[2]
+        lines += [(f"Possible mistake ({qualifier}): " if qualifier else "Likely mistake: ") + text, ""]
+    lines += _case_header(ex, first, n)
+    if first.outcome.raised:
+        lines.append(f"Your function raised {describe_exception(first.outcome.error)}")
+        if first.outcome.where:
+            lines.append(f"  at {first.outcome.where}")
+        elif isinstance(first.outcome.error, TypeError):  # raised by the call itself: its parameters
+            lines.append(f"The check calls it as {ex.signature}, with the arguments in that order.")
+        key = key or "raised"
+    elif first.problem:
+        lines.append(f"Your function {first.problem}" + ("" if first.problem[-1] in ".?!" else "."))
+        key = key or ("returned_none" if first.outcome.value is None else "wrong_type")
+    elif first.diffs:
+        if spec.kind == "arrays":
+            lines += ["Expected:", _show(spec, first.expected), "Yours:", _show(spec, first.value)]
+        lines += [d + "." for d in first.diffs]
+    lines += _extras(first.outcome)
+    if len(failing) > 1:
+        lines.append("Also failing: " + ", ".join(f"case {v.index + 1}" for v in failing[1:]) + ".")
+    return CheckResult(ex.name, False, "\n".join(lines), diagnosis=key, n_cases=n, n_failed=len(failing))
+
+
+def check(name, fn, *, time_limit=2.0):
+    """Check a learner's function for exercise ``name`` and explain what is wrong.
+
+    Parameters
+    ----------
+    name : str
+        One of ``EXERCISES``: "random_mini_batches", "ewa", "ewa_bias_corrected",
+        "momentum_update", "rmsprop_update", "adam_update", "inverse_time_decay",
+        "classify_critical_point".
+    fn : callable
+        The learner's function, with the exercise's signature.
+    time_limit : float, default 2.0
+        Seconds one call may take before it is stopped.
+
+    Returns
+    -------
+    CheckResult
+        ``passed``, ``message``, ``not_done``, ``diagnosis``; shows as a coloured box in
+        a notebook. Mistakes in ``fn`` never raise here: they become the message.
+    """
+    ex = _get(name)
+    if not callable(fn):
+        result = CheckResult(name, False, (
+            f"Expected a function {ex.signature}, got {type(fn).__name__} {fmt(fn)}. Pass the function "
+            f"itself, without calling it: check({name!r}, {name})."), diagnosis="not_a_function")
+    elif ex.outputs is None:
+        result = check_mini_batches(fn, time_limit)
+    else:
+        result = _check_cases(ex, fn, time_limit)
+    _LAST[name] = (fn, result)
+    return result
+
+
+def use_or_reference(name, fn, *, time_limit=2.0):
+    """Return ``fn`` if it passes its check, else the package's implementation.
+
+    Prints one line saying which is used, so the cells after an exercise run either
+    way (the learner edition's unsolved exercises fall back to the package). Reuses the
+    result of the last ``check(name, fn)`` of the same function.
+    """
+    last = _LAST.get(name)
+    result = last[1] if last is not None and last[0] is fn else check(name, fn, time_limit=time_limit)
+    if result.passed:
+        print(f"{name}: using your implementation (it passes its check).")
+        return fn
+    why = "yours is not done yet" if result.not_done else "yours does not pass its check yet"
+    print(f"{name}: {why}, so the cells below use the package's implementation.")
+    return reference(name)

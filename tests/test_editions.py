@@ -1,0 +1,270 @@
+"""editions: the learner edition replaces fenced solutions by stubs and still runs top to bottom."""
+
+import json
+import re
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from ngopt_course.editions import EditionError, learner_markdown, learner_notebook, learner_source, main
+
+nbformat = pytest.importorskip("nbformat")
+
+
+def src(text):
+    return textwrap.dedent(text).strip("\n")
+
+
+# ---------------------------------------------------------------------------
+# One cell
+# ---------------------------------------------------------------------------
+
+def test_fence_becomes_a_stub_keeping_signature_docstring_and_indentation():
+    cell = src('''
+        def ewa(theta, beta):
+            """The plain average."""
+            ### HINT: keep one running number v.
+            ### BEGIN SOLUTION
+            v, out = 0.0, []
+            for theta_t in theta:
+                ### HINT: the slide's update.
+                v = beta * v + (1 - beta) * theta_t
+                out.append(v)
+            ### END SOLUTION
+            return out
+    ''')
+    assert learner_source(cell) == src('''
+        def ewa(theta, beta):
+            """The plain average."""
+            # Hint: keep one running number v.
+            # Hint: the slide's update.
+            raise NotImplementedError("Exercise: write the body of ewa")
+            return out
+    ''')
+
+
+def test_each_fence_gets_its_function_name_and_own_indentation():
+    cell = src('''
+        class Thing:
+            def first(self):
+                ### BEGIN SOLUTION
+                return 1
+                ### END SOLUTION
+
+        def second(x):
+            if x:
+                ### BEGIN SOLUTION
+                return 2
+                ### END SOLUTION
+            return 0
+    ''')
+    out = learner_source(cell).split("\n")
+    assert '        raise NotImplementedError("Exercise: write the body of first")' in out
+    assert '        raise NotImplementedError("Exercise: write the body of second")' in out
+    assert "return 1" not in learner_source(cell) and "return 2" not in learner_source(cell)
+    assert out[-1] == "    return 0"
+
+
+def test_stub_lines_replace_a_top_level_solution():
+    cell = src('''
+        ### BEGIN SOLUTION
+        ### STUB: learning_rates = None
+        learning_rates = [0.2 / (1 + e) for e in range(1, 5)]
+        ### END SOLUTION
+        print(learning_rates)
+    ''')
+    assert learner_source(cell) == "learning_rates = None\nprint(learning_rates)"
+
+
+def test_code_without_markers_is_unchanged():
+    cell = "import numpy as np\nx = np.ones(3)  # a comment\n"
+    assert learner_source(cell) == cell
+
+
+@pytest.mark.parametrize("cell, message", [
+    ("def f():\n    ### BEGIN SOLUTION\n    return 1\n",
+     r"nb.ipynb, cell 3, line 2: ### BEGIN SOLUTION has no ### END SOLUTION"),
+    ("def f():\n    return 1\n    ### END SOLUTION\n",
+     r"nb.ipynb, cell 3, line 3: ### END SOLUTION without a ### BEGIN SOLUTION before it"),
+    ("def f():\n    ### BEGIN SOLUTION\n    ### BEGIN SOLUTION\n    ### END SOLUTION\n",
+     r"nb.ipynb, cell 3, line 3: ### BEGIN SOLUTION inside the solution opened at line 2"),
+    ("### BEGIN SOLUTION\nx = 1\n### END SOLUTION\n",
+     r"nb.ipynb, cell 3, line 1: a solution outside any function needs a '### STUB: ...' line"),
+    ("if True:\n    ### BEGIN SOLUTION\n    x = 1\n    ### END SOLUTION\n",
+     r"line 2: a solution outside any function needs a '### STUB: ...' line"),
+    ("x = 1\n### STUB: x = None\n",
+     r"nb.ipynb, cell 3, line 2: ### STUB: outside a ### BEGIN SOLUTION ... ### END SOLUTION block"),
+])
+def test_unbalanced_or_misplaced_markers_name_notebook_cell_and_line(cell, message):
+    with pytest.raises(EditionError, match=re.escape(message)):
+        learner_source(cell, where="nb.ipynb, cell 3")
+
+
+def test_markdown_answers_are_replaced_and_checked():
+    md = "Why?\n<!-- BEGIN SOLUTION -->\nBecause v_0 = 0.\n<!-- END SOLUTION -->\nNext."
+    assert learner_markdown(md) == "Why?\n*(Your answer here.)*\nNext."
+    with pytest.raises(EditionError, match="md cell, line 2: <!-- BEGIN SOLUTION --> has no <!-- END SOLUTION -->"):
+        learner_markdown("Why?\n<!-- BEGIN SOLUTION -->\nBecause.", where="md cell")
+
+
+# ---------------------------------------------------------------------------
+# Whole notebooks
+# ---------------------------------------------------------------------------
+
+EXERCISE = src('''
+    def ewa(theta, beta):
+        """v_1..v_T of v_t = beta v_{t-1} + (1 - beta) theta_t, v_0 = 0."""
+        ### HINT: one running number v, as in the slide's loop.
+        ### BEGIN SOLUTION
+        v, out = 0.0, np.zeros(len(theta))
+        for t, theta_t in enumerate(theta, start=1):
+            v = beta * v + (1 - beta) * theta_t
+            out[t - 1] = v
+        return out
+        ### END SOLUTION
+''')
+
+
+def solution_notebook():
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.cells = [
+        nbformat.v4.new_markdown_cell("# EWA\nWhy start at 0?\n<!-- BEGIN SOLUTION -->\nThe slide does.\n"
+                                      "<!-- END SOLUTION -->"),
+        nbformat.v4.new_code_cell("import numpy as np\nfrom ngopt_course import exercises"),
+        nbformat.v4.new_code_cell(EXERCISE),
+        nbformat.v4.new_code_cell('exercises.check("ewa", ewa)'),
+        nbformat.v4.new_code_cell('ewa = exercises.use_or_reference("ewa", ewa)'),
+        nbformat.v4.new_code_cell("print(np.round(ewa(np.array([40.0, 49.0, 45.0]), 0.9), 4))"),
+        nbformat.v4.new_code_cell("def spin(theta, beta):\n    while True:\n        pass\n"
+                                  "exercises.check('ewa', spin, time_limit=0.3)"),
+        nbformat.v4.new_code_cell("print('the kernel carries on')"),
+    ]
+    # outputs as if it had been run: the learner edition must drop them
+    nb.cells[3].outputs = [nbformat.v4.new_output("execute_result", {"text/plain": "passed"}, execution_count=3)]
+    nb.cells[3].execution_count = 3
+    nb.cells[3].metadata["execution"] = {"iopub.status.busy": "2024-01-01T00:00:00"}
+    return nb
+
+
+@pytest.fixture
+def course(tmp_path):
+    source = tmp_path / "notebooks"
+    source.mkdir()
+    nbformat.write(solution_notebook(), source / "01_ewa.ipynb")
+    plain = nbformat.v4.new_notebook()
+    plain.cells = [nbformat.v4.new_code_cell("x = 1")]
+    nbformat.write(plain, source / "00_welcome.ipynb")
+    return source
+
+
+def test_learner_edition_is_written_clean_and_valid(course, tmp_path, capsys):
+    out = tmp_path / "learner"
+    assert main(["learner", "--out", str(out), str(course / "00_welcome.ipynb"), str(course / "01_ewa.ipynb")]) == 0
+    assert "wrote the learner edition of 2 notebook(s)" in capsys.readouterr().out
+    nb = nbformat.read(out / "01_ewa.ipynb", as_version=4)
+    nbformat.validate(nb)
+    assert nb.metadata["ngopt_edition"] == "learner"
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert all(c.outputs == [] and c.execution_count is None for c in code)
+    assert "execution" not in code[2].metadata
+    exercise = code[1].source
+    assert exercise.startswith('def ewa(theta, beta):\n    """v_1..v_T')
+    assert '    # Hint: one running number v, as in the slide\'s loop.\n' in exercise
+    assert exercise.endswith('    raise NotImplementedError("Exercise: write the body of ewa")')
+    assert "enumerate" not in exercise
+    assert "*(Your answer here.)*" in nb.cells[0].source and "The slide does." not in nb.cells[0].source
+    # the source notebook is untouched
+    assert "enumerate" in nbformat.read(course / "01_ewa.ipynb", as_version=4).cells[2].source
+
+
+def test_refuses_to_overwrite_the_solutions(course, capsys):
+    before = (course / "01_ewa.ipynb").read_text()
+    assert main(["learner", "--out", str(course), str(course / "01_ewa.ipynb")]) == 2
+    err = capsys.readouterr().err
+    assert "error: refusing to write the learner edition into" in err and "it would overwrite them" in err
+    assert (course / "01_ewa.ipynb").read_text() == before
+
+
+def test_marker_error_names_the_notebook_and_writes_nothing(course, tmp_path, capsys):
+    nb = solution_notebook()
+    nb.cells[2].source = nb.cells[2].source.replace("    ### END SOLUTION", "")
+    nbformat.write(nb, course / "02_broken.ipynb")
+    out = tmp_path / "learner"
+    assert main(["--out", str(out), str(course / "01_ewa.ipynb"), str(course / "02_broken.ipynb")]) == 2
+    err = capsys.readouterr().err
+    assert "error: 02_broken.ipynb, cell 2 (id " in err and "line 4: ### BEGIN SOLUTION has no ### END SOLUTION" in err
+    assert not out.exists()
+    assert main(["check", str(course / "02_broken.ipynb")]) == 2
+    assert main(["check", str(course / "01_ewa.ipynb")]) == 0
+    assert "1 notebook(s), 1 fenced solution(s): markers are well formed" in capsys.readouterr().out
+
+
+def test_default_notebooks_folder_and_module_entry_point(course, tmp_path):
+    out = tmp_path / "learner"
+    run = subprocess.run([sys.executable, "-m", "ngopt_course.editions", "learner", "--out", str(out)],
+                         cwd=course.parent, capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    assert sorted(p.name for p in out.iterdir()) == ["00_welcome.ipynb", "01_ewa.ipynb"]
+    empty = tmp_path / "elsewhere"
+    empty.mkdir()
+    run = subprocess.run([sys.executable, "-m", "ngopt_course.editions", "learner", "--out", str(out)],
+                         cwd=empty, capture_output=True, text=True)
+    assert run.returncode == 2 and "no notebooks given and none found in ./notebooks" in run.stderr
+
+
+def test_learner_notebook_does_not_change_its_input():
+    nb = json.loads(nbformat.writes(solution_notebook()))
+    copy = json.loads(json.dumps(nb))
+    learner_notebook(nb, "x.ipynb")
+    assert nb == copy
+
+
+# ---------------------------------------------------------------------------
+# Both editions run top to bottom in a real kernel
+# ---------------------------------------------------------------------------
+
+def _execute(path):
+    nbclient = pytest.importorskip("nbclient")
+    nb = nbformat.read(path, as_version=4)
+    nbclient.NotebookClient(nb, kernel_name="python3", timeout=60,
+                            resources={"metadata": {"path": str(path.parent)}}).execute()
+    return nb
+
+
+def _text(cell):
+    parts = []
+    for output in cell.outputs:
+        if output.output_type == "stream":
+            parts.append(output.text)
+        elif output.output_type == "error":
+            parts.append(f"ERROR {output.ename}: {output.evalue}")
+        else:
+            parts.extend(output.get("data", {}).get(m, "") for m in ("text/plain", "text/html"))
+    return "\n".join(parts)
+
+
+def test_learner_edition_runs_and_reports_not_done(course, tmp_path):
+    out = tmp_path / "learner"
+    assert main(["learner", "--out", str(out), str(course / "01_ewa.ipynb")]) == 0
+    nb = _execute(out / "01_ewa.ipynb")
+    assert not any(o.output_type == "error" for c in nb.cells if c.cell_type == "code" for o in c.outputs)
+    check_cell, fallback_cell, use_cell = nb.cells[3], nb.cells[4], nb.cells[5]
+    assert "ewa: not done yet" in _text(check_cell)
+    assert "ngopt-check-not-done" in _text(check_cell)
+    assert _text(fallback_cell) == ("ewa: yours is not done yet, so the cells below use the package's "
+                                    "implementation.\n")
+    assert _text(use_cell).strip() == "[ 4.    8.5  12.15]"     # v_1..v_3 of the slide, by hand
+    # an endless loop in the learner's code is stopped inside the real kernel, which carries on
+    assert "ewa: stopped after 0.3 s on case 1" in _text(nb.cells[6])
+    assert "line 3 in spin: pass" in _text(nb.cells[6]) or "line 2 in spin: while True:" in _text(nb.cells[6])
+    assert _text(nb.cells[7]) == "the kernel carries on\n"
+
+
+def test_solution_edition_passes_its_check(course):
+    nb = _execute(course / "01_ewa.ipynb")
+    assert "ewa: passed all 6 cases" in _text(nb.cells[3]) and "ngopt-check-pass" in _text(nb.cells[3])
+    assert _text(nb.cells[4]) == "ewa: using your implementation (it passes its check).\n"
+    assert _text(nb.cells[5]).strip() == "[ 4.    8.5  12.15]"
