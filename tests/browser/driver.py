@@ -1,0 +1,560 @@
+"""Drive a notebook in JupyterLab the way a learner does, through Playwright.
+
+A learner opens the notebook, chooses Run > Run All Cells, reads the outputs and plays
+with every widget: drags or arrow-keys a slider, clicks a toggle button or a checkbox,
+picks a dropdown option, presses play. Each step here does exactly that in headless
+Chromium and returns what a learner would see, so the test can assert on it:
+
+- ``open_notebook`` / ``run_all_cells`` / ``wait_for_run`` / ``save_notebook``
+- ``read_cells``: prompts and outputs of every code cell (mime type and text)
+- ``widget_roots`` and ``exercise_widget``: every control of every widget is moved and
+  the picture (a SHA-256 of the PNG the ``<img>`` shows) must change
+- ``ConsoleLog``: every console error and uncaught page error
+
+Only locators and keyboard/mouse actions a person could perform are used; JavaScript
+run in the page only *reads* the DOM (and hashes the shown image).
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass, field
+
+__all__ = [
+    "BROWSER_ARGS",
+    "ConsoleLog",
+    "ControlMove",
+    "NotebookError",
+    "exercise_widget",
+    "launch_context",
+    "open_notebook",
+    "read_cells",
+    "read_log_console",
+    "run_all_cells",
+    "save_notebook",
+    "wait_for_run",
+    "wait_for_widgets",
+    "widget_roots",
+]
+
+#: Flags for a quiet, isolated headless Chromium: no sandbox (root in CI), no GPU, and
+#: none of the background traffic (updates, sync, QUIC probes) a fresh profile makes.
+BROWSER_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+NOTEBOOK = ".jp-NotebookPanel:not(.lm-mod-hidden)"
+IDLE = f"{NOTEBOOK} .jp-Notebook-ExecutionIndicator[data-status='idle']"
+# The status bar's kernel item ("Python 3 (ipykernel) | Idle"); its title names the file.
+KERNEL_STATUS = ".jp-StatusBar-TextItem[title^='Change kernel']"
+_KERNEL_READY = re.compile(r"^(?!No Kernel).+\| Idle$")
+WIDGET_OUTPUT = ".jp-OutputArea-output:has(> .jupyter-widgets)"
+#: A slider track narrower than this cannot be dragged with any precision.
+MIN_SLIDER_PX = 80
+
+# Console messages that are not faults of the course, each with the reason it is safe.
+# Keep this list short: every entry hides a class of messages from the test.
+HARMLESS_CONSOLE = [
+    # (regex, reason)
+]
+
+
+class NotebookError(AssertionError):
+    """A notebook did not behave as a learner needs (raised with the details)."""
+
+
+def launch_context(playwright, executable_path, user_data_dir, *, viewport=(1280, 900)):
+    """Start headless Chromium with a fresh profile in ``user_data_dir``; return the context."""
+    return playwright.chromium.launch_persistent_context(
+        str(user_data_dir),
+        executable_path=str(executable_path),
+        headless=True,
+        args=BROWSER_ARGS,
+        viewport={"width": viewport[0], "height": viewport[1]},
+        accept_downloads=False,  # never wait on a download
+    )
+
+
+@dataclass
+class ConsoleLog:
+    """Errors a page writes to its console, or throws uncaught, while it is watched."""
+
+    errors: list = field(default_factory=list)
+    ignored: list = field(default_factory=list)
+
+    def watch(self, page):
+        page.on("console", self._on_console)
+        page.on("pageerror", lambda error: self.errors.append(f"uncaught: {error}"))
+        return self
+
+    def _on_console(self, message):
+        if message.type != "error":
+            return
+        text = message.text
+        location = message.location or {}
+        where = location.get("url", "")
+        for pattern, reason in HARMLESS_CONSOLE:
+            if re.search(pattern, f"{text} {where}"):
+                self.ignored.append((text, reason))
+                return
+        self.errors.append(f"console.error: {text} ({where})")
+
+
+# -- a notebook: open, run, read ---------------------------------------------------------
+def open_notebook(page, url, cells, *, timeout=60.0):
+    """Open ``url``; wait until all ``cells`` cells show and the kernel is idle.
+
+    Lab renders a long notebook's cells in batches after the page loads: a Run All
+    chosen before the last batch can act on a notebook that is not there yet. And the
+    toolbar's indicator says idle while the status bar still reads "No Kernel |
+    Initializing": Run All chosen then clears the prompts and runs nothing. So wait, as a
+    person would, for the status bar to read "Python 3 (ipykernel) | Idle".
+    """
+    page.goto(url, wait_until="domcontentloaded", timeout=timeout * 1000)
+    page.wait_for_selector(f"{NOTEBOOK} .jp-Notebook", timeout=timeout * 1000)
+    deadline = time.monotonic() + timeout
+    while True:
+        dialog = page.locator(".jp-Dialog")
+        if dialog.count():
+            raise NotebookError(
+                "JupyterLab opened a dialog instead of the notebook (a learner would have to "
+                f"answer it): {dialog.first.inner_text()[:300]!r}. Does the notebook's "
+                "metadata name the kernelspec 'python3'?")
+        shown = page.locator(f"{NOTEBOOK} .jp-Notebook-cell").count()
+        status = page.locator(KERNEL_STATUS).all_text_contents()
+        if shown == cells and page.locator(IDLE).count() and status and all(
+                _KERNEL_READY.match(text.strip()) for text in status):
+            return
+        if time.monotonic() > deadline:
+            raise NotebookError(
+                f"{timeout} s after opening {url}: {shown} of {cells} cells shown, "
+                f"kernel status {status}")
+        page.wait_for_timeout(100)
+
+
+def _menu(page, menu, item, *, timeout=20.0):
+    """Click a top-level menu and one of its items, as a person does with the mouse.
+
+    Right after a notebook opens, Lab may not yet have made it the current document, and
+    the notebook's menu items are greyed out: like a person, close the menu, wait a moment
+    and look again until the item can be clicked.
+    """
+    label = re.compile(rf"^{re.escape(item)}$")
+    deadline = time.monotonic() + timeout
+    while True:
+        page.locator(".lm-MenuBar-item", has_text=re.compile(rf"^{re.escape(menu)}$")).click()
+        entry = page.locator(".lm-Menu:not(.lm-mod-hidden) .lm-Menu-item",
+                             has=page.locator(".lm-Menu-itemLabel", has_text=label)).first
+        entry.wait_for(state="visible", timeout=5_000)
+        if "lm-mod-disabled" not in (entry.get_attribute("class") or "").split():
+            entry.click()
+            return
+        page.keyboard.press("Escape")
+        if time.monotonic() > deadline:
+            raise NotebookError(f"the menu item {menu} > {item} stayed disabled {timeout} s")
+        page.wait_for_timeout(250)
+
+
+def run_all_cells(page):
+    """Run > Run All Cells."""
+    _menu(page, "Run", "Run All Cells")
+
+
+def save_notebook(page):
+    """File > Save Notebook, then wait until the tab no longer shows unsaved changes."""
+    _menu(page, "File", "Save Notebook")
+    page.wait_for_selector(".lm-TabBar-tab.jp-mod-current:not(.jp-mod-dirty)", timeout=30_000)
+
+
+_PROMPTS_JS = """() => [...document.querySelectorAll(
+    '.jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell .jp-InputPrompt')]
+    .map(e => e.textContent.trim())"""
+
+_RUN_DONE_JS = """(before) => {
+  const panel = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden)');
+  const idle = panel.querySelector(".jp-Notebook-ExecutionIndicator[data-status='idle']");
+  const prompts = [...panel.querySelectorAll('.jp-CodeCell .jp-InputPrompt')]
+      .map(e => e.textContent.trim());
+  // Done: the kernel is idle, no cell is queued or running ('[*]:'), and the run has
+  // begun (the prompts changed and the first one has its number). Run All stops at a
+  // cell that raised; the cells after it keep their empty prompt '[ ]:'.
+  return Boolean(idle) && !prompts.includes('[*]:') && /^\\[\\d+\\]:$/.test(prompts[0] || '')
+      && JSON.stringify(prompts) !== JSON.stringify(before);
+}"""
+
+
+_STARTED_JS = """(before) => {
+  const prompts = [...document.querySelectorAll(
+      '.jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell .jp-InputPrompt')]
+      .map(e => e.textContent.trim());
+  return JSON.stringify(prompts) !== JSON.stringify(before);
+}"""
+
+
+def code_prompts(page):
+    """The input prompts of the code cells, top to bottom ('[ ]:', '[*]:', '[3]:')."""
+    return page.evaluate(_PROMPTS_JS)
+
+
+def wait_for_run(page, before, *, timeout=120.0):
+    """Wait until Run All has finished (every code cell numbered, or a cell failed).
+
+    ``before`` is ``code_prompts(page)`` read just before Run All was chosen.
+    """
+    try:  # Run All marks every code cell '[*]:' at once: a quick sign it started
+        page.wait_for_function(_STARTED_JS, arg=before, timeout=15_000, polling=100)
+    except Exception as error:
+        raise NotebookError(
+            f"Run > Run All Cells started nothing in 15 s; prompts: {code_prompts(page)}, "
+            f"kernel status {page.locator(KERNEL_STATUS).all_text_contents()}") from error
+    try:
+        page.wait_for_function(_RUN_DONE_JS, arg=before, timeout=timeout * 1000, polling=200)
+    except Exception as error:  # playwright's TimeoutError: say where the run stopped
+        raise NotebookError(
+            f"Run All did not finish in {timeout} s; prompts: {code_prompts(page)}") from error
+
+
+_CELLS_JS = """() => {
+  const panel = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden)');
+  return [...panel.querySelectorAll('.jp-CodeCell')].map((cell, index) => ({
+    index,
+    prompt: cell.querySelector('.jp-InputPrompt').textContent.trim(),
+    outputs: [...cell.querySelectorAll('.jp-OutputArea-output')].map(out => {
+      const img = out.querySelector(':scope > img, .jp-RenderedImage img');
+      return {
+        mime: out.getAttribute('data-mime-type') ||
+              (out.querySelector(':scope > .jupyter-widgets') ? 'widget' : 'unknown'),
+        // textContent, not innerText: cells off screen are not laid out (content-visibility)
+        text: out.textContent.slice(0, 4000),
+        image: img && !img.classList.contains('widget-image')
+            ? {complete: img.complete, width: img.naturalWidth} : null,
+      };
+    }),
+  }));
+}"""
+
+
+def read_cells(page):
+    """Every code cell: its index, prompt and outputs ({mime, text, image})."""
+    return page.evaluate(_CELLS_JS)
+
+
+_LOG_ENTRIES_JS = """() => [...document.querySelectorAll(
+    '.jp-LogConsolePanel .jp-OutputArea:not(.lm-mod-hidden) .jp-OutputArea-child')]
+  .map(child => {
+    const prompt = child.querySelector('.jp-OutputArea-prompt');
+    const output = child.querySelector('.jp-OutputArea-output');
+    return {level: prompt ? prompt.getAttribute('data-log-level') : null,
+            mime: output ? output.getAttribute('data-mime-type') : null,
+            text: output ? output.textContent : ''};
+  })"""
+
+
+def read_log_console(page):
+    """Entries of the notebook's Log Console ({level, mime, text}); [] when it has none.
+
+    Output a kernel sends while handling a widget event (a warning raised in a redraw,
+    a print in a callback) belongs to no cell: JupyterLab lists it in the Log Console
+    and flashes the status bar item, whose title counts the entries.
+    """
+    item = page.locator(".jp-LogConsoleStatusItem [title]")
+    title = item.first.get_attribute("title") if item.count() else ""
+    match = re.search(r"(\d+) log entr", title or "")
+    if not match or int(match.group(1)) == 0:
+        return []
+    _menu(page, "View", "Show Log Console")
+    page.wait_for_selector(".jp-LogConsolePanel .jp-OutputArea-child", timeout=10_000)
+    return page.evaluate(_LOG_ENTRIES_JS)
+
+
+# -- widgets ----------------------------------------------------------------------------
+def widget_roots(page):
+    """A locator for every top-level widget shown in an output area of the notebook."""
+    return page.locator(f"{NOTEBOOK} {WIDGET_OUTPUT} > .jupyter-widgets")
+
+
+_BROKEN_WIDGET = re.compile(r"Error displaying widget|Loading widget\.\.\.|"
+                            r"Failed to (?:load|create) (?:model|view)")
+
+
+def wait_for_widgets(page, *, timeout=20.0):
+    """Wait until no widget output is still loading; return the texts of broken ones."""
+    deadline = time.monotonic() + timeout
+    while True:
+        texts = page.locator(f"{NOTEBOOK} .jp-OutputArea-output").all_text_contents()
+        broken = [t for t in texts if _BROKEN_WIDGET.search(t)]
+        if not broken or time.monotonic() > deadline:
+            return broken
+        page.wait_for_timeout(200)
+
+
+_SIGNATURE_JS = """async (root) => {
+  // What the learner sees change: the bytes of each PNG shown, and the notes' text.
+  const hashes = [];
+  // ipywidgets.Image (the course's explorers), or inline figures inside an Output widget.
+  for (const img of root.querySelectorAll('img.widget-image, .widget-output img')) {
+    if (!img.src) { hashes.push(''); continue; }
+    const bytes = await (await fetch(img.src)).arrayBuffer();
+    const digest = await crypto.subtle.digest('SHA-256', bytes);
+    hashes.push([...new Uint8Array(digest)].map(b => b.toString(16).padStart(2, '0')).join(''));
+  }
+  const notes = [...root.querySelectorAll('.widget-html-content, .widget-output')]
+      .map(e => e.textContent);
+  return {images: hashes, notes};
+}"""
+
+
+def widget_signature(root):
+    """{"images": [sha256 of each shown image], "notes": [text of each note/output]}."""
+    return root.evaluate(_SIGNATURE_JS)
+
+
+@dataclass
+class ControlMove:
+    """One control moved: what was done, the readout before/after, and how long it took."""
+
+    kind: str
+    label: str
+    action: str
+    readout_before: str | None = None
+    readout_after: str | None = None
+    image_changed: bool = False
+    note_changed: bool = False
+    seconds: float = float("nan")
+    problem: str | None = None
+
+
+def _label(control):
+    """The control's description as shown (checkboxes show theirs beside the box)."""
+    texts = control.locator(".widget-label, .widget-label-basic").all_text_contents()
+    texts += [control.text_content() or ""]
+    for text in texts:
+        text = text.replace("\u200b", "").strip()
+        if text:
+            return text[:40]
+    return "(no label)"
+
+
+def _readout(slider):
+    readout = slider.locator(".widget-readout")
+    return readout.inner_text().strip() if readout.count() else None
+
+
+def _number(text):
+    try:
+        return float(text)
+    except (TypeError, ValueError):
+        return None
+
+
+def _wait_for_change(page, root, before, *, timeout):
+    """Poll the widget until its picture (or, without a picture, its note) changes."""
+    deadline = time.monotonic() + timeout
+    while True:
+        after = widget_signature(root)
+        if after["images"] != before["images"] or (
+                not before["images"] and after["notes"] != before["notes"]):
+            return after
+        if time.monotonic() > deadline:
+            return after
+        page.wait_for_timeout(100)
+
+
+def _settle(page, root, *, timeout):
+    """Wait for the kernel to be idle and the picture to stop changing (at most timeout)."""
+    deadline = time.monotonic() + timeout
+    last, stable = widget_signature(root), 0
+    while True:
+        page.wait_for_selector(IDLE, timeout=timeout * 1000)
+        page.wait_for_timeout(150)
+        now = widget_signature(root)
+        stable = stable + 1 if now == last else 0
+        # Unchanged over two looks 150 ms apart, with the kernel idle each time.
+        if stable >= 2 or time.monotonic() > deadline:
+            return now
+        last = now
+
+
+def _is_vertical(slider):
+    return "widget-vslider" in (slider.get_attribute("class") or "").split()
+
+
+def _slider_key_move(page, slider):
+    handle = slider.locator(".noUi-handle").first
+    now = _number(handle.get_attribute("aria-valuenow"))
+    top = _number(handle.get_attribute("aria-valuemax"))
+    up = now is None or top is None or now < top
+    if _is_vertical(slider):
+        key = "ArrowUp" if up else "ArrowDown"
+    else:
+        key = "ArrowRight" if up else "ArrowLeft"
+    handle.focus()
+    handle.press(key)
+    return f"focused the handle, pressed {key}", (1 if up else -1)
+
+
+def _slider_drag(page, slider):
+    handle = slider.locator(".noUi-handle").first
+    track = slider.locator(".noUi-base").first
+    handle.scroll_into_view_if_needed()
+    box, bar = handle.bounding_box(), track.bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    # Drag a third of the track towards the side with more room.
+    if _is_vertical(slider):  # up is larger
+        direction = 1 if y > bar["y"] + bar["height"] / 2 else -1
+        shift = bar["height"] / 3
+        target = (x, y - direction * shift)
+    else:
+        direction = 1 if x < bar["x"] + bar["width"] / 2 else -1
+        shift = bar["width"] / 3
+        target = (x + direction * shift, y)
+    page.mouse.move(x, y)
+    page.mouse.down()
+    page.mouse.move(*target, steps=8)
+    page.mouse.up()
+    return f"dragged the handle {shift:.0f} px {'up/right' if direction > 0 else 'down/left'}", \
+        direction
+
+
+def _controls(root):
+    """(kind, locator) for every control of a widget, in the order they are shown."""
+    found = []
+    for index in range(root.locator(".widget-slider").count()):
+        slider = root.locator(".widget-slider").nth(index)
+        if slider.locator(".noUi-handle").count() and not slider.locator(
+                ".noUi-target[disabled]").count():
+            found.append(("slider", slider))
+    # Disabled controls are left alone: a learner cannot move them either.
+    for kind, selector in [
+        ("toggle-buttons",
+         ".widget-toggle-buttons:has(button.widget-toggle-button:not(.mod-active):not([disabled]))"),
+        ("toggle-button",
+         "button.widget-toggle-button:not(.widget-toggle-buttons *):not([disabled])"),
+        ("dropdown", ".widget-dropdown:has(select:not([disabled]))"),
+        ("checkbox", ".widget-checkbox:has(input:not([disabled]))"),
+        ("radio", ".widget-radio:has(input[type=radio]:not(:checked):not([disabled]))"),
+        ("play", ".widget-play:has(button:not([disabled]))"),
+    ]:
+        items = root.locator(selector)
+        found.extend((kind, items.nth(i)) for i in range(items.count()))
+    return found
+
+
+def _move(page, kind, control, *, drag):
+    """Move one control as a person would; return (action text, slider direction)."""
+    if kind == "slider":
+        return _slider_drag(page, control) if drag else _slider_key_move(page, control)
+    if kind == "toggle-buttons":
+        button = control.locator(
+            "button.widget-toggle-button:not(.mod-active):not([disabled])").first
+        text = button.inner_text().strip()
+        button.click()
+        return f"clicked {text!r}", 0
+    if kind == "toggle-button":
+        control.click()
+        return "clicked it", 0
+    if kind == "dropdown":
+        select = control.locator("select")
+        current = select.input_value()
+        options = [o for o in select.locator("option").evaluate_all(
+            "els => els.map(e => e.value)") if o != current]
+        if not options:
+            raise NotebookError(f"dropdown {_label(control)!r} has a single option")
+        select.select_option(options[0])
+        return f"chose {options[0]!r}", 0
+    if kind == "checkbox":
+        control.locator("input[type=checkbox]").click()
+        return "clicked the box", 0
+    if kind == "radio":
+        radio = control.locator("input[type=radio]:not(:checked):not([disabled])").first
+        radio.click()
+        return "clicked another option", 0
+    if kind == "play":
+        play = control.locator("button").first  # play / pause toggles on one button
+        play.click()
+        return "pressed play", 0
+    raise ValueError(f"unknown control kind {kind!r}")
+
+
+def exercise_widget(page, root, *, timeout=20.0, drag_first_slider=True):
+    """Move every control of the widget ``root``; return one ControlMove per move.
+
+    Each move waits for the picture to change (or the note, for a widget without a
+    picture). A slider's readout must change in the direction of the move. Problems are
+    recorded on the ControlMove, so one call reports every broken control at once.
+    """
+    moves = []
+    dragged = not drag_first_slider
+    controls = _controls(root)
+    state = _settle(page, root, timeout=timeout) if controls else None
+    for kind, control in controls:
+        passes = [False]
+        if kind == "slider" and not dragged:
+            passes.append(True)  # the first slider is also dragged with the mouse
+            dragged = True
+        for drag in passes:
+            control.scroll_into_view_if_needed()
+            if kind == "slider":
+                problem = _slider_too_small(control)
+                if problem:
+                    moves.append(ControlMove(kind=kind, label=_label(control),
+                                             action="none", problem=problem))
+                    break
+            before = state
+            readout_before = _readout(control) if kind == "slider" else None
+            started = time.perf_counter()
+            action, direction = _move(page, kind, control, drag=drag)
+            after = _wait_for_change(page, root, before, timeout=timeout)
+            move = ControlMove(
+                kind=kind, label=_label(control), action=action,
+                readout_before=readout_before,
+                image_changed=after["images"] != before["images"],
+                seconds=time.perf_counter() - started,
+            )
+            if kind == "play":
+                # Pause again so the animation does not keep the kernel busy.
+                control.locator("button").first.click()
+            # The picture and the note arrive in separate messages: compare once settled.
+            state = _settle(page, root, timeout=timeout)
+            move.image_changed |= state["images"] != before["images"]
+            move.note_changed = state["notes"] != before["notes"]
+            if kind == "slider":
+                move.readout_after = _readout(control)
+                move.problem = _check_readout(move, direction)
+            if before["images"] and not move.image_changed:
+                move.problem = (move.problem or "") + f" the picture did not change in {timeout} s"
+            elif not before["images"] and not move.note_changed:
+                move.problem = (move.problem or "") + " nothing shown changed"
+            moves.append(move)
+    return moves
+
+
+def _slider_too_small(slider):
+    """A problem text when the slider's track is too short to drag, else None."""
+    track = slider.locator(".noUi-base").first.bounding_box()
+    if track is None:
+        return "the slider track is not shown"
+    length = round(track["height"] if _is_vertical(slider) else track["width"])
+    if length < MIN_SLIDER_PX:
+        return (f"the slider track is {length} px long (< {MIN_SLIDER_PX}): too short to "
+                "use; put fewer controls in a row")
+    return None
+
+
+def _check_readout(move, direction):
+    before, after = move.readout_before, move.readout_after
+    if before is None or after is None:
+        return "the slider shows no readout"
+    if before == after:
+        return f"the readout stayed {before!r}"
+    low, high = _number(before), _number(after)
+    if low is not None and high is not None and (high - low) * direction <= 0:
+        return f"the readout went {before!r} -> {after!r}, the wrong way"
+    return None
