@@ -79,7 +79,7 @@ def test_notebook_is_clean_and_repeatable(path):
     def fresh_client():
         nb = nbformat.read(path, as_version=4)
         client = nbclient.NotebookClient(
-            nb, timeout=180, kernel_name="python3",
+            nb, timeout=180, kernel_name="python3", coalesce_streams=True,
             resources={"metadata": {"path": str(path.parent)}},
         )
         return nb, client

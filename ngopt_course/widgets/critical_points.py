@@ -1,0 +1,301 @@
+"""Widgets for notebook 08: saddles in many dimensions, and leaving flat regions.
+
+- :func:`census_explorer`: a dimension slider n. Left, the share of random Hessians that
+  are minima, maxima and saddles for n = 1..20 (the chosen n marked); right, how many
+  of the n directions curve down, against the naive binomial(n, 1/2) estimate. All
+  dimensions are counted once when the widget is built, so moving the slider only redraws.
+- :func:`plateau_explorer`: a surface (plateau, saddle, two minima), an optimizer and its
+  learning rate alpha. Left, the path on the contours; right, the length of the gradient
+  along the path, with the flat stretch marked. Choosing a surface or an optimizer puts
+  alpha back to the surface's recommended value for it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional
+
+import ipywidgets as widgets
+import numpy as np
+from matplotlib.ticker import NullLocator
+
+from .._validation import check_int
+from ..critical_points import (
+    CRITICAL_POINT_KINDS,
+    critical_point_census,
+    gradient_norms,
+    naive_index_fractions,
+    naive_minimum_fraction,
+)
+from ..plots.critical_points import CRITICAL_POINT_COLORS, plot_census_fractions, plot_gradient_norm, plot_index_histogram
+from ..plots.style import MARK_COLOR, OPTIMIZER_COLORS, OPTIMIZER_LABELS
+from ..plots.surfaces import plot_path, plot_surface_contours
+from ..surfaces import get_surface, make_optimizer, run_on_surface, surface_grid
+from ._base import Explorer
+
+__all__ = [
+    "CensusResult",
+    "CensusExplorer",
+    "census_explorer",
+    "PlateauResult",
+    "PlateauExplorer",
+    "plateau_explorer",
+    "PLATEAU_SURFACES",
+    "FLAT_GRADIENT",
+]
+
+#: Surfaces offered by the plateau explorer (dropdown label -> SURFACES key).
+PLATEAU_SURFACES = {
+    "plateau around a narrow well": "plateau",
+    "saddle point": "saddle",
+    "local and global minimum": "local_minimum",
+}
+#: A point counts as "on flat ground" where the gradient is shorter than this.
+FLAT_GRADIENT = 0.05
+_NORM_FLOOR = 1e-5
+
+
+def _two_axes(figure, widths=(0.40, 0.40)):
+    # Fixed margins and no layout engine (None, not "none": "none" leaves a placeholder
+    # engine that makes savefig draw everything twice). The texts never
+    # change size between redraws, and the layout pass would double the redraw time.
+    figure.set_layout_engine(None)
+    left = figure.add_axes((0.07, 0.14, widths[0], 0.75))
+    right = figure.add_axes((0.58, 0.14, widths[1], 0.75))
+    return left, right
+
+
+def _no_minor_ticks(*axes):
+    # A log axis makes ~8 minor ticks per decade, each a new Tick object on every redraw:
+    # half of the redraw time. The major ticks (one per decade) are enough on a widget.
+    for ax in axes:
+        ax.yaxis.set_minor_locator(NullLocator())
+
+
+# ---------------------------------------------------------------------------
+# The census of random Hessians
+# ---------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class CensusResult:
+    """What :class:`CensusExplorer` shows for one n."""
+
+    n: int
+    minima: int
+    maxima: int
+    saddles: int
+    num_samples: int
+    index_fractions: np.ndarray   #: share of Hessians with j = 0..n negative eigenvalues
+    naive_index: np.ndarray       #: binomial(n, 1/2)
+    naive_minimum: float          #: 2^-n
+
+
+class CensusExplorer(Explorer):
+    """Dimension slider -> minima / maxima / saddles among random Hessians of that size."""
+
+    def __init__(self, n=5, max_n=20, num_samples=2000, seed=0):
+        max_n = check_int(max_n, "max_n", min_val=2, max_val=40)
+        n = check_int(n, "n", min_val=1, max_val=max_n)
+        self.census = critical_point_census(range(1, max_n + 1), num_samples, seed=seed)
+        self._fractions = {kind: self.census.fractions(kind) for kind in CRITICAL_POINT_KINDS}
+        self._naive = naive_minimum_fraction(self.census.dims)
+        controls = {
+            "n": widgets.IntSlider(value=n, min=1, max=max_n, step=1, description="dimension n",
+                                   style={"description_width": "initial"},
+                                   layout=widgets.Layout(width="420px")),
+        }
+        super().__init__(controls, figsize=(9.0, 3.6), dpi=90)
+
+    def compute(self, n):
+        c = self.census
+        i = int(n) - 1
+        return CensusResult(
+            n=int(n), minima=int(c.minima[i]), maxima=int(c.maxima[i]), saddles=int(c.saddles[i]),
+            num_samples=c.num_samples, index_fractions=c.index_fractions(n),
+            naive_index=naive_index_fractions(n), naive_minimum=naive_minimum_fraction(n),
+        )
+
+    def draw(self, result):
+        left, right = _two_axes(self.figure, widths=(0.40, 0.38))
+        plot_census_fractions(self.census.dims, self._fractions, self.census.num_samples, ax=left,
+                              naive=self._naive, title="Share of random Hessians, n = 1..20")
+        left.axvline(result.n, color=MARK_COLOR, lw=1.0, alpha=0.5)
+        left.legend(fontsize=6.5, loc="center right")
+        plot_index_histogram(result.n, result.index_fractions, ax=right, naive=result.naive_index,
+                             title=f"n = {result.n}: how many directions curve down")
+        _no_minor_ticks(left)
+
+    def describe(self, result):
+        r = result
+        expected = r.naive_minimum * r.num_samples
+        typical = int(np.argmax(r.index_fractions))
+        colour = CRITICAL_POINT_COLORS
+        return (
+            f"<p>n = {r.n}: of {r.num_samples:,} random symmetric {r.n}×{r.n} Hessians, "
+            f"<b style='color:{colour['local minimum']}'>{r.minima:,} minima</b>, "
+            f"<b style='color:{colour['local maximum']}'>{r.maxima:,} maxima</b> and "
+            f"<b style='color:{colour['saddle point']}'>{r.saddles:,} saddle points</b> "
+            f"({r.saddles / r.num_samples:.2%}). The naive estimate 2<sup>-{r.n}</sup> = "
+            f"{r.naive_minimum:.3g} would expect {expected:,.1f} minima. The most common "
+            f"case: {typical} of {r.n} directions curving down.</p>"
+        )
+
+
+def census_explorer(n=5, max_n=20, num_samples=2000, seed=0):
+    """Build the dimension-slider census of random Hessians (notebook 08).
+
+    Parameters
+    ----------
+    n : int, default 5
+        Initial dimension.
+    max_n : int, default 20
+        Largest dimension on the slider (all of 1..max_n are counted when the widget is
+        built: about 0.3 s for the defaults on an idle machine).
+    num_samples : int, default 2000
+        Random Hessians per dimension.
+    seed : int, default 0
+
+    Returns
+    -------
+    CensusExplorer
+    """
+    return CensusExplorer(n=n, max_n=max_n, num_samples=num_samples, seed=seed)
+
+
+# ---------------------------------------------------------------------------
+# Optimizers on flat ground
+# ---------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class PlateauResult:
+    """One run of :class:`PlateauExplorer`."""
+
+    surface: str
+    optimizer: str
+    learning_rate: float
+    path: np.ndarray
+    norms: np.ndarray             #: |grad f| at each point of the path
+    steps_to_tol: Optional[int]
+    diverged: bool
+    flat_steps: int               #: steps with |grad f| < FLAT_GRADIENT before arriving
+    end_label: str                #: where the run ended, in words
+
+
+class PlateauExplorer(Explorer):
+    """Surface, optimizer and alpha -> the path and the gradient's length along it."""
+
+    def __init__(self, surface="plateau", optimizer="gd", learning_rate=None):
+        if surface not in PLATEAU_SURFACES.values():
+            raise ValueError(f"surface == {surface!r}, must be one of {sorted(PLATEAU_SURFACES.values())}")
+        if optimizer not in OPTIMIZER_COLORS:
+            raise ValueError(f"optimizer == {optimizer!r}, must be one of {sorted(OPTIMIZER_COLORS)}")
+        if learning_rate is None:
+            learning_rate = get_surface(surface).learning_rates[optimizer]
+        # contour grids do not depend on the controls: compute them once
+        self._grids = {name: surface_grid(name, num=80) for name in PLATEAU_SURFACES.values()}
+        self._syncing = False
+        controls = {
+            "surface": widgets.Dropdown(options=list(PLATEAU_SURFACES.items()), value=surface,
+                                        description="surface"),
+            "optimizer": widgets.ToggleButtons(
+                options=[(OPTIMIZER_LABELS[k], k) for k in OPTIMIZER_COLORS], value=optimizer,
+                description="optimizer", style={"button_width": "auto"}),
+            "learning_rate": widgets.FloatLogSlider(
+                value=learning_rate, base=10, min=-3, max=1, step=0.05, description="α",
+                readout_format=".3g", continuous_update=False, layout=widgets.Layout(width="420px")),
+        }
+        rows = [[controls["surface"], controls["learning_rate"]], [controls["optimizer"]]]
+        super().__init__(controls, figsize=(9.0, 3.6), dpi=90, layout_rows=rows)
+
+    def _on_change(self, change):
+        if self._syncing:
+            return
+        if change["owner"] in (self.controls["surface"], self.controls["optimizer"]):
+            # each optimizer has its own useful range of alpha: start from the surface's
+            self._syncing = True
+            try:
+                surface = get_surface(self.controls["surface"].value)
+                self.controls["learning_rate"].value = surface.learning_rates[self.controls["optimizer"].value]
+            finally:
+                self._syncing = False
+        self.refresh()
+
+    def compute(self, surface, optimizer, learning_rate):
+        s = get_surface(surface)
+        run = run_on_surface(s, make_optimizer(optimizer, s, learning_rate=float(learning_rate)))
+        norms = gradient_norms(s, run.path)
+        arrived = run.steps_to_tol if run.steps_to_tol is not None else len(norms)
+        flat_steps = int(np.count_nonzero(norms[:arrived] < FLAT_GRADIENT))
+        return PlateauResult(
+            surface=s.name, optimizer=optimizer, learning_rate=float(learning_rate), path=run.path,
+            norms=norms, steps_to_tol=run.steps_to_tol, diverged=run.diverged, flat_steps=flat_steps,
+            end_label=_where_it_ended(s, run),
+        )
+
+    def draw(self, result):
+        left, right = _two_axes(self.figure)
+        s = get_surface(result.surface)
+        plot_surface_contours(s, ax=left, grid=self._grids[s.name])
+        (xmin, xmax), (ymin, ymax) = s.bounds
+        inside = ((result.path[:, 0] >= xmin) & (result.path[:, 0] <= xmax)
+                  & (result.path[:, 1] >= ymin) & (result.path[:, 1] <= ymax))
+        # a diverging path is cut where it first leaves the window: nothing off the axes
+        last = len(inside) if inside.all() else int(np.argmin(inside))
+        plot_path(result.path[: max(last, 1)], result.optimizer, ax=left,
+                  label=f"{OPTIMIZER_LABELS[result.optimizer]}, α = {result.learning_rate:.3g}")
+        left.legend(fontsize=7, loc="lower right")
+        plot_gradient_norm(result.norms, ax=right, optimizer=result.optimizer, threshold=FLAT_GRADIENT,
+                           title="Length of the gradient along the path")
+        _no_minor_ticks(right)
+        if result.norms.min() < _NORM_FLOOR:
+            # after arriving the gradient shrinks to rounding level (1e-16): not worth the axis
+            right.set_ylim(bottom=_NORM_FLOOR)
+        if result.steps_to_tol is not None:
+            right.axvline(result.steps_to_tol, color=MARK_COLOR, lw=1.0, ls="--")
+            right.annotate("arrived", (result.steps_to_tol, 0.95), xycoords=("data", "axes fraction"),
+                           xytext=(3, 0), textcoords="offset points", fontsize=8, va="top")
+
+    def describe(self, result):
+        r = result
+        name = f"{OPTIMIZER_LABELS[r.optimizer]} with α = {r.learning_rate:.3g}"
+        if r.diverged:
+            return (f"<p><b>{name} diverges on this surface</b>: the path left the plot after "
+                    f"{len(r.path) - 1} steps. Try a smaller α.</p>")
+        s = get_surface(r.surface)
+        if r.steps_to_tol is not None:
+            head = f"{name} reaches the minimum (f − f<sub>min</sub> &lt; {s.tol:g}) after <b>{r.steps_to_tol} steps</b>"
+        else:
+            head = f"{name} does <b>not</b> reach the global minimum in {len(r.path) - 1} steps; it ends {r.end_label}"
+        return (f"<p>{head}. On the way it spends {r.flat_steps} steps where the gradient is "
+                f"shorter than {FLAT_GRADIENT:g} (flat ground).</p>")
+
+
+def _where_it_ended(surface, run):
+    """A few words: near which landmark (or the minimum) the last point lies."""
+    end = np.asarray(run.path[-1])
+    places = dict(surface.landmarks)
+    if surface.minimum is not None:
+        places["global minimum"] = surface.minimum
+    if not places:
+        return f"at ({end[0]:.2f}, {end[1]:.2f})"
+    name, point = min(places.items(), key=lambda item: np.hypot(*(end - np.asarray(item[1]))))
+    if np.hypot(*(end - np.asarray(point))) < 0.1:
+        return f"at the {name}"
+    return f"at ({end[0]:.2f}, {end[1]:.2f})"
+
+
+def plateau_explorer(surface="plateau", optimizer="gd", learning_rate=None):
+    """Build the flat-ground explorer (notebook 08).
+
+    Parameters
+    ----------
+    surface : {"plateau", "saddle", "local_minimum"}, default "plateau"
+    optimizer : {"gd", "momentum", "rmsprop", "adam"}, default "gd"
+    learning_rate : float, optional
+        Default: the surface's recommended alpha for the optimizer.
+
+    Returns
+    -------
+    PlateauExplorer
+    """
+    return PlateauExplorer(surface=surface, optimizer=optimizer, learning_rate=learning_rate)

@@ -1,0 +1,329 @@
+"""The momentum explorer (notebook 04): alpha and beta, the paths and the rate map, live.
+
+Left: gradient descent and momentum on the elongated bowl from the same start, with the
+same alpha (momentum also uses beta). Right: momentum's convergence rate over the whole
+(alpha, beta) plane, computed from the 2x2 iteration matrices (``ngopt_course.convergence``),
+with the current setting marked. The note gives the steps each run needs to reach the
+tolerance, and says plainly when a setting diverges.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional
+
+import ipywidgets as widgets
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+from .._validation import check_int, check_real
+from ..convergence import gradient_descent_rate, momentum_divergence_boundary, momentum_rate_map
+from ..optimizers import GradientDescent, Momentum
+from ..plots.momentum import plot_rate_map, region_label_positions
+from ..plots.style import MARK_COLOR
+from ..plots.surfaces import plot_path, plot_surface_contours
+from ..surfaces import get_surface, run_on_surface, surface_grid
+from ._base import Explorer
+
+__all__ = [
+    "LEARNING_RATES",
+    "SurfaceRaceExplorer",
+    "MomentumResult",
+    "MomentumExplorer",
+    "momentum_explorer",
+    "bowl_curvatures",
+    "describe_run",
+    "first_step_outside",
+]
+
+#: The alpha slider's stops: geometric from 0.01 to 10, plus the bowl's landmarks
+#: (0.18: the lecture's zigzag; 0.2 = 2 / b: gradient descent's limit; 3.8: momentum's
+#: limit at beta = 0.9).
+LEARNING_RATES = (0.01, 0.02, 0.03, 0.05, 0.07, 0.1, 0.13, 0.15, 0.18, 0.19, 0.2, 0.21, 0.25,
+                  0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 3.5, 3.8, 4.0,
+                  5.0, 7.0, 10.0)
+
+NUM_STEPS = 200
+
+
+def bowl_curvatures(surface="elongated_bowl"):
+    """(a, b) of a bowl f = (a x^2 + b y^2) / 2 centred at 0, read off its gradient.
+
+    The gradient of such a bowl is (a x, b y), so a and b are the gradient's components
+    at (1, 0) and (0, 1). Raises ValueError for a surface that is not such a bowl (the
+    rate map is exact only for one).
+    """
+    surface = get_surface(surface)
+    a = float(surface.grad(1.0, 0.0)[0])
+    b = float(surface.grad(0.0, 1.0)[1])
+    # Check the shape at a few points: f - f(0, 0) and the gradient of the bowl with these a, b.
+    points = np.array([[1.0, 0.0], [0.0, 1.0], [-2.0, 3.0], [0.5, -0.25]])
+    x, y = points[:, 0], points[:, 1]
+    f = surface.f(x, y) - surface.f(0.0, 0.0)
+    gx, gy = surface.grad(x, y)
+    if not (a > 0 and b > 0 and np.allclose(f, 0.5 * (a * x**2 + b * y**2))
+            and np.allclose(gx, a * x) and np.allclose(gy, b * y)):
+        raise ValueError(f"surface {surface.name!r} is not a bowl f = (a x^2 + b y^2) / 2 centred at (0, 0)")
+    return a, b
+
+
+def first_step_outside(path, bounds):
+    """The first step at which a path is outside the plot window (None if it never leaves)."""
+    (xmin, xmax), (ymin, ymax) = bounds
+    outside = (path[:, 0] < xmin) | (path[:, 0] > xmax) | (path[:, 1] < ymin) | (path[:, 1] > ymax)
+    hits = np.flatnonzero(outside)
+    return int(hits[0]) if hits.size else None
+
+
+def _steps(n):
+    return f"{n} step" + ("" if n == 1 else "s")
+
+
+def describe_run(name, run, learning_rate, bounds, tol, num_steps, limit=None, f_min=0.0):
+    """One line of HTML about one run: steps to the tolerance, or how it diverged.
+
+    Parameters
+    ----------
+    name : str
+        Shown in bold ("gradient descent").
+    run : SurfaceRun
+    learning_rate : float
+    bounds : ((xmin, xmax), (ymin, ymax))
+        The plot window: a diverging path is reported by when it left it.
+    tol : float
+    num_steps : int
+    limit : str, optional
+        Why it diverges, e.g. "α > 2 / b = 0.2", appended to a divergence note.
+    f_min : float
+        The surface's minimum value.
+    """
+    if run.diverged:
+        left = first_step_outside(run.path, bounds)
+        when = (f"the path left the plot after {_steps(left)}" if left is not None
+                else f"it blew up after {_steps(run.path.shape[0] - 1)}")
+        why = f" ({limit})" if limit else ""
+        return (f"<b>{name}</b>: <span style='color:#c62828'><b>α = {learning_rate:g} diverges on "
+                f"this surface</b></span>: {when}{why}.")
+    gap = float(run.losses[-1] - f_min)
+    if run.steps_to_tol is None:
+        return f"<b>{name}</b>: not below f − f_min = {tol:g} within {num_steps} steps (at the end: {gap:.3g})."
+    text = f"<b>{name}</b>: f − f_min < {tol:g} after <b>{run.steps_to_tol} steps</b>"
+    if gap >= tol:
+        text += f", but it does not stay there (at the end: {gap:.3g})"
+    return text + "."
+
+
+class SurfaceRaceExplorer(Explorer):
+    """Shared by the momentum and RMSProp explorers: gradient descent against a rival.
+
+    Two sliders (alpha from ``learning_rates``, beta), runs on a 2-D surface, and a
+    figure drawn in two layers: a static image (contour lines, axes, tick labels, maps:
+    everything that does not move with the sliders, rendered once) and an overlay of
+    transparent axes at the same positions holding what does move (paths, curves,
+    markers, titles). Redrawing the overlay is several times cheaper than drawing the
+    whole figure.
+
+    Subclasses set ``PANELS`` (figure-fraction rectangles of the panels the overlay
+    mirrors, plus any extra static axes after them) and implement ``compute``,
+    ``draw_static(axes)`` and ``draw_overlay(result, axes)``.
+    """
+
+    PANELS = ()
+    NUM_MIRRORED = 2
+
+    def __init__(self, surface, learning_rate, beta, *, num_steps, learning_rates, beta_max, beta_step,
+                 figsize=(10.0, 3.9)):
+        self.surface = get_surface(surface)
+        self.num_steps = num_steps
+        self.grid = surface_grid(self.surface, num=90)
+        self._gd_runs = {}           # gradient descent does not depend on beta: run it once per alpha
+        self._background = None      # the static layer, rendered on the first draw
+        self._limits = None
+        nearest = min(learning_rates, key=lambda a: abs(np.log(a / learning_rate)))
+        alpha = widgets.SelectionSlider(
+            options=[(f"{a:g}", a) for a in learning_rates], value=nearest, description="α",
+            continuous_update=False, layout=widgets.Layout(width="380px"),
+        )
+        digits = len(f"{beta_step:g}".split(".")[-1])
+        beta_slider = widgets.FloatSlider(
+            value=beta, min=0.0, max=beta_max, step=beta_step, description="β",
+            readout_format=f".{digits}f", continuous_update=False, layout=widgets.Layout(width="380px"),
+        )
+        super().__init__({"learning_rate": alpha, "beta": beta_slider}, figsize=figsize, dpi=90)
+
+    def gd_run(self, learning_rate):
+        """Gradient descent's run at this alpha (cached: it does not depend on beta)."""
+        if learning_rate not in self._gd_runs:
+            self._gd_runs[learning_rate] = run_on_surface(
+                self.surface, GradientDescent(learning_rate), num_steps=self.num_steps)
+        return self._gd_runs[learning_rate]
+
+    def upto(self, path, diverged):
+        """A diverging path is drawn up to its first point outside the plot, not beyond."""
+        return first_step_outside(path, self.surface.bounds) if diverged else None
+
+    # -- to implement -----------------------------------------------------------
+    def draw_static(self, axes):  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def draw_overlay(self, result, axes):  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    # -- the two layers -----------------------------------------------------------
+    def _render_static(self):
+        figure = Figure(figsize=self.figure.get_size_inches(), dpi=self.figure.dpi)
+        canvas = FigureCanvasAgg(figure)
+        axes = [figure.add_axes(position) for position in self.PANELS]
+        self.draw_static(axes)
+        canvas.draw()
+        self._limits = [(ax.get_xlim(), ax.get_ylim(), ax.get_xscale(), ax.get_yscale())
+                        for ax in axes[: self.NUM_MIRRORED]]
+        return np.asarray(canvas.buffer_rgba()).copy()
+
+    def draw(self, result):
+        if self._background is None:
+            self._background = self._render_static()
+        # Fixed positions instead of the constrained layout: the overlay must sit exactly
+        # on the static image, and the layout pass would cost as much as the drawing.
+        self.figure.set_layout_engine("none")
+        # Pasted pixel for pixel below the axes (the base class saves at the figure's dpi).
+        self.figure.figimage(self._background, 0, 0, origin="upper", zorder=-1)
+        axes = []
+        for position, (xlim, ylim, xscale, yscale) in zip(self.PANELS, self._limits):
+            ax = self.figure.add_axes(position)
+            ax.set_xscale(xscale)
+            ax.set_yscale(yscale)
+            ax.set_axis_off()                    # no frame, ticks or background: the image shows through
+            # A title at a fixed height: an automatic one asks the (hidden) axis for its
+            # tick labels' extent, which costs more than everything else on the overlay.
+            axes.append((ax, xlim, ylim))
+        self.draw_overlay(result, [ax for ax, _, _ in axes])
+        for ax, xlim, ylim in axes:              # plot helpers may autoscale: restore the static limits
+            ax.set_xlim(*xlim)
+            ax.set_ylim(*ylim)
+
+
+@dataclass(frozen=True)
+class MomentumResult:
+    """What :class:`MomentumExplorer` computed for one (alpha, beta)."""
+
+    learning_rate: float
+    beta: float
+    gd_path: np.ndarray          #: gradient descent's path (k + 1, 2), finite
+    momentum_path: np.ndarray    #: momentum's path, finite
+    gd_steps: Optional[int]      #: steps to the tolerance (None: not reached)
+    momentum_steps: Optional[int]
+    gd_diverged: bool
+    momentum_diverged: bool
+    gd_rate: float               #: max over the curvatures of |1 - alpha h|
+    momentum_rate: float         #: max over the curvatures of rho(M)
+    region: str                  #: the map's region at (alpha, beta)
+    note: str                    #: the HTML readout
+
+
+class MomentumExplorer(SurfaceRaceExplorer):
+    """alpha and beta -> gradient descent and momentum on the bowl, and the rate map.
+
+    Parameters
+    ----------
+    surface : Surface or str
+        A bowl f = (a x^2 + b y^2) / 2 (default "elongated_bowl").
+    learning_rate, beta : float
+        Initial slider values; ``learning_rate`` snaps to the nearest of ``LEARNING_RATES``.
+    num_steps : int
+        Steps per run.
+    """
+
+    #: contour panel, rate-map panel, colour bar (figure fractions)
+    PANELS = ((0.075, 0.13, 0.385, 0.77), (0.55, 0.13, 0.33, 0.77), (0.895, 0.13, 0.015, 0.77))
+
+    def __init__(self, surface="elongated_bowl", learning_rate=0.18, beta=0.9, *, num_steps=NUM_STEPS):
+        surface = get_surface(surface)
+        self.curvatures = bowl_curvatures(surface)
+        # The whole rate map once: a vectorized pass over 200 x 160 pairs of 2x2 matrices.
+        self.rate_map = momentum_rate_map(
+            np.geomspace(LEARNING_RATES[0], LEARNING_RATES[-1], 200), np.linspace(0.0, 0.99, 160),
+            self.curvatures,
+        )
+        self.label_positions = region_label_positions(self.rate_map)
+        super().__init__(surface, learning_rate, beta, num_steps=num_steps, learning_rates=LEARNING_RATES,
+                         beta_max=0.99, beta_step=0.01)
+
+    def compute(self, learning_rate, beta):
+        gd = self.gd_run(learning_rate)
+        momentum = run_on_surface(self.surface, Momentum(learning_rate, beta), num_steps=self.num_steps)
+        rho, region = self.rate_map.at(learning_rate, beta)
+        gd_rate = float(np.max(gradient_descent_rate(learning_rate, np.array(self.curvatures))))
+        b = max(self.curvatures)
+        bounds, tol = self.surface.bounds, self.surface.tol
+        lines = [
+            describe_run("gradient descent", gd, learning_rate, bounds, tol, self.num_steps,
+                         limit=f"α > 2 / b = {2 / b:g}: the vertical factor 1 − α b = {1 - learning_rate * b:.2f} "
+                               "is below −1"),
+            describe_run(f"momentum, β = {beta:.2f}", momentum, learning_rate, bounds, tol, self.num_steps,
+                         limit=f"α > 2 (1 + β) / ((1 − β) b) = {float(momentum_divergence_boundary(beta, b)):.3g}"),
+            f"Convergence rate (error factor per step): gradient descent {gd_rate:.3f}, "
+            f"momentum ρ = {rho:.3f} (<i>{region}</i> region of the map).",
+        ]
+        return MomentumResult(
+            learning_rate=learning_rate, beta=beta,
+            gd_path=gd.path, momentum_path=momentum.path,
+            gd_steps=gd.steps_to_tol, momentum_steps=momentum.steps_to_tol,
+            gd_diverged=gd.diverged, momentum_diverged=momentum.diverged,
+            gd_rate=gd_rate, momentum_rate=rho, region=region, note="<br>".join(lines),
+        )
+
+    def draw_static(self, axes):
+        left, right, bar = axes
+        plot_surface_contours(self.surface, ax=left, grid=self.grid, num_levels=12)
+        left.set_title(" ")                      # the overlay writes the title (it names alpha)
+        plot_rate_map(self.rate_map, ax=right, label_positions=self.label_positions, colorbar_ax=bar,
+                      title="Momentum's rate ρ on this bowl")
+        right.title.set_fontsize(10)
+        right.get_legend().remove()              # the overlay's legend includes the marker
+
+    def draw_overlay(self, result, axes):
+        left, right = axes
+        plot_path(result.gd_path, "gd", ax=left, markersize=2, upto=self.upto(result.gd_path, result.gd_diverged))
+        plot_path(result.momentum_path, "momentum", ax=left, markersize=2,
+                  upto=self.upto(result.momentum_path, result.momentum_diverged),
+                  label=f"momentum, β = {result.beta:.2f}")
+        left.set_title(f"α = {result.learning_rate:g}: {self.num_steps} steps from the start", fontsize=10, y=1.0)
+        left.legend(fontsize=7, loc="lower right", framealpha=0.85)
+        best_alpha, best_beta, best_rho = self.rate_map.best
+        right.plot(best_alpha, best_beta, "*", color="white", markeredgecolor=MARK_COLOR, markersize=11,
+                   label=f"best: ρ = {best_rho:.2f}")
+        right.plot(result.learning_rate, result.beta, "o", color="white", markeredgecolor=MARK_COLOR,
+                   markeredgewidth=1.5, markersize=8,
+                   label=f"α = {result.learning_rate:g}, β = {result.beta:.2f}: ρ = {result.momentum_rate:.3f}")
+        right.legend(fontsize=7, loc="lower right", framealpha=0.85)
+
+    def describe(self, result):
+        return result.note
+
+
+def momentum_explorer(surface="elongated_bowl", learning_rate=0.18, beta=0.9, *, num_steps=NUM_STEPS):
+    """Build the momentum explorer of notebook 04.
+
+    Parameters
+    ----------
+    surface : Surface or str, default "elongated_bowl"
+        A bowl f = (a x^2 + b y^2) / 2 centred at the origin.
+    learning_rate : float, default 0.18
+        Initial alpha (snaps to the nearest slider stop, ``LEARNING_RATES``).
+    beta : float, default 0.9
+        Initial beta, in [0, 0.99].
+    num_steps : int, default 200
+        Steps per run.
+
+    Returns
+    -------
+    MomentumExplorer
+        ``controls["learning_rate"]`` (a SelectionSlider over ``LEARNING_RATES``) and
+        ``controls["beta"]``.
+    """
+    learning_rate = check_real(learning_rate, "learning_rate", min_val=0.0, closed="neither")
+    beta = check_real(beta, "beta", min_val=0.0, max_val=0.99)
+    num_steps = check_int(num_steps, "num_steps", min_val=1)
+    return MomentumExplorer(surface, learning_rate, beta, num_steps=num_steps)

@@ -1,0 +1,189 @@
+"""The notebook-08 explorers, driven headless: controls -> data, picture, note, speed."""
+
+import time
+
+import matplotlib
+
+matplotlib.use("Agg")  # this test process only; notebooks keep their inline backend
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+
+from ngopt_course import SURFACES, run_on_surface
+from ngopt_course.critical_points import critical_point_census, gradient_norms, naive_index_fractions
+from ngopt_course.surfaces import make_optimizer
+from ngopt_course.widgets.critical_points import (
+    FLAT_GRADIENT,
+    CensusExplorer,
+    PlateauExplorer,
+    census_explorer,
+    plateau_explorer,
+)
+
+
+@pytest.fixture(autouse=True)
+def no_pyplot_figures_left():
+    before = plt.get_fignums()
+    yield
+    assert plt.get_fignums() == before
+
+
+def _set(explorer, name, value):
+    """Set a control; return (new PNG differs from the old one, (wall, CPU) seconds of the redraw).
+
+    The CPU time of this process is measured too: on a machine shared with other jobs the
+    wall-clock time mostly measures the others.
+    """
+    before = explorer.image.value
+    cpu = time.process_time()
+    explorer.controls[name].value = value
+    cpu = time.process_time() - cpu
+    return explorer.image.value != before, (explorer.last_redraw_seconds, cpu)
+
+
+def _assert_fast(times):
+    wall = [w for w, _ in times]
+    cpu = [c for _, c in times]
+    assert all(0 < w < 5 for w in wall), wall
+    # targets: median 0.1 s, worst 0.25 s on an idle machine
+    assert np.median(cpu) < 0.2 and max(cpu) < 0.6, cpu
+    assert np.median(wall) < 0.5, wall
+
+
+# ---------------------------------------------------------------------------
+# Census
+# ---------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def small_census():
+    return census_explorer(n=3, max_n=8, num_samples=1500, seed=0)
+
+
+def test_census_starts_on_its_counts(small_census):
+    explorer = small_census
+    assert isinstance(explorer, CensusExplorer)
+    same = critical_point_census(range(1, 9), 1500, seed=0)     # the same streams, counted again
+    r = explorer.result
+    assert (r.n, r.num_samples) == (3, 1500)
+    assert (r.minima, r.maxima, r.saddles) == (same.minima[2], same.maxima[2], same.saddles[2])
+    np.testing.assert_allclose(r.index_fractions, same.index_fractions(3))
+    np.testing.assert_allclose(r.naive_index, [1 / 8, 3 / 8, 3 / 8, 1 / 8])
+    assert r.naive_minimum == 1 / 8
+    left, right = explorer.figure.axes
+    np.testing.assert_allclose([b.get_height() for b in right.patches], same.index_fractions(3))
+    assert left.get_yscale() == "log"
+    assert f"{r.minima:,} minima" in explorer.note.value and "1,500 random symmetric 3×3" in explorer.note.value
+
+
+def test_census_every_slider_value_redraws(small_census):
+    explorer = small_census
+    times = []
+    for n in [1, 8, 3, 5, 2, 7]:
+        before = explorer.result
+        changed, seconds = _set(explorer, "n", n)
+        assert changed, n
+        times.append(seconds)
+        r = explorer.result
+        assert r.n == n and r.index_fractions.shape == (n + 1,) and r.index_fractions is not before.index_fractions
+        assert np.isfinite(r.index_fractions).all() and abs(r.index_fractions.sum() - 1) < 1e-12
+        assert r.minima + r.maxima + r.saddles == 1500
+        np.testing.assert_allclose(r.naive_index, naive_index_fractions(n))
+        assert f"n = {n}:" in explorer.note.value and f"2<sup>-{n}</sup>" in explorer.note.value
+        _, right = explorer.figure.axes
+        assert len(right.patches) == n + 1
+    _set(explorer, "n", 1)
+    assert explorer.result.saddles == 0                         # a 1x1 Hessian has one direction
+    _set(explorer, "n", 8)
+    assert explorer.result.minima == 0 and "0 minima" in explorer.note.value
+    _assert_fast(times)
+
+
+def test_census_default_build_and_bad_arguments():
+    explorer = census_explorer()
+    assert explorer.controls["n"].max == 20 and explorer.result.n == 5
+    assert explorer.census.num_samples == 2000
+    with pytest.raises(ValueError, match="n == 30"):
+        census_explorer(n=30, max_n=20)
+    with pytest.raises(ValueError, match="max_n == 1"):
+        census_explorer(n=1, max_n=1)
+
+
+# ---------------------------------------------------------------------------
+# Plateau
+# ---------------------------------------------------------------------------
+
+def test_plateau_starts_with_gradient_descent_crawling():
+    explorer = plateau_explorer()
+    assert isinstance(explorer, PlateauExplorer)
+    r = explorer.result
+    surface = SURFACES["plateau"]
+    assert r.learning_rate == surface.learning_rates["gd"] == 0.4
+    run = run_on_surface("plateau", "gd")
+    np.testing.assert_array_equal(r.path, run.path)
+    np.testing.assert_allclose(r.norms, gradient_norms("plateau", run.path))
+    assert r.steps_to_tol == run.steps_to_tol
+    assert r.flat_steps == np.count_nonzero(r.norms[:run.steps_to_tol] < FLAT_GRADIENT) > 150
+    assert f"after <b>{run.steps_to_tol} steps</b>" in explorer.note.value
+    left, right = explorer.figure.axes
+    assert right.get_yscale() == "log"
+
+
+def test_plateau_optimizer_and_surface_reset_alpha():
+    explorer = plateau_explorer()
+    for optimizer in ["adam", "momentum", "rmsprop", "gd"]:
+        changed, _ = _set(explorer, "optimizer", optimizer)
+        assert changed
+        expected = SURFACES["plateau"].learning_rates[optimizer]
+        assert explorer.controls["learning_rate"].value == expected == explorer.result.learning_rate
+        assert explorer.result.steps_to_tol == run_on_surface("plateau", optimizer).steps_to_tol
+    for surface in ["saddle", "local_minimum", "plateau"]:
+        changed, _ = _set(explorer, "surface", surface)
+        assert changed
+        s = SURFACES[surface]
+        assert explorer.result.surface == surface and explorer.result.learning_rate == s.learning_rates["gd"]
+        np.testing.assert_array_equal(explorer.result.path[0], s.start)
+
+
+def test_plateau_extremes_never_show_nan():
+    explorer = plateau_explorer(surface="saddle")
+    times = []
+    for value in [10.0, 0.001, 0.1, 2.0, 0.03]:
+        changed, seconds = _set(explorer, "learning_rate", value)
+        assert changed, value
+        times.append(seconds)
+        r = explorer.result
+        assert np.isfinite(r.path).all() and np.isfinite(r.norms).all()
+        assert abs(r.learning_rate - value) < 1e-12
+        for ax in explorer.figure.axes:
+            for line in ax.get_lines():
+                assert np.isfinite(np.asarray(line.get_ydata(), dtype=float)).all()
+        if value == 10.0:
+            # the saddle surface's x direction multiplies x by 1 - 2 alpha = -19 per step
+            assert r.diverged and "diverges on this surface" in explorer.note.value
+            assert f"after {len(r.path) - 1} steps" in explorer.note.value
+            left = explorer.figure.axes[0]
+            (xmin, xmax), (ymin, ymax) = SURFACES["saddle"].bounds
+            path_line = left.get_lines()[-1]
+            assert np.all(np.abs(path_line.get_xdata()) <= xmax)   # nothing drawn off the window
+        elif value == 0.001:
+            assert r.steps_to_tol is None and "does <b>not</b> reach" in explorer.note.value
+    for name, value in [("optimizer", "adam"), ("surface", "plateau"), ("optimizer", "momentum")]:
+        changed, seconds = _set(explorer, name, value)
+        assert changed
+        times.append(seconds)
+    _assert_fast(times)
+
+
+def test_plateau_local_minimum_note_names_the_place():
+    explorer = plateau_explorer(surface="local_minimum", optimizer="adam")
+    assert "ends at the local minimum" in explorer.note.value
+    run = run_on_surface("local_minimum", make_optimizer("adam", "local_minimum"))
+    np.testing.assert_array_equal(explorer.result.path, run.path)
+
+
+def test_plateau_refuses_unknown_choices():
+    with pytest.raises(ValueError, match="surface == 'rosenbrock'"):
+        plateau_explorer(surface="rosenbrock")
+    with pytest.raises(ValueError, match="optimizer == 'sgd'"):
+        plateau_explorer(optimizer="sgd")
