@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..critical_points import classify_critical_point as _package_classify_critical_point
 from ..ewa import ewa as _package_ewa
 from ..minibatch import random_mini_batches as _package_random_mini_batches
 from ..schedules import inverse_time_decay as _package_inverse_time_decay
@@ -76,18 +77,7 @@ def inverse_time_decay(learning_rate0, decay_rate, epoch_num):
 def classify_critical_point(hessian):
     """"local minimum", "local maximum" or "saddle point" from the Hessian's eigenvalues.
 
-    At a point where the gradient is zero, the Hessian (symmetric) says how the surface
-    curves along each of its eigenvectors: all eigenvalues > 0 curve up (a minimum),
-    all < 0 curve down (a maximum), mixed signs make a saddle. An eigenvalue of 0 (to
-    rounding) leaves the second-derivative test undecided: the result is then
-    "inconclusive" (the exercise's cases avoid it).
+    The package's ``critical_points.classify_critical_point`` ("inconclusive" when an
+    eigenvalue is zero to rounding; the exercise's cases avoid it).
     """
-    eigenvalues = np.linalg.eigvalsh(np.asarray(hessian, dtype=float))
-    scale = max(1.0, float(np.max(np.abs(eigenvalues))))
-    if np.any(np.abs(eigenvalues) <= 1e-12 * scale):
-        return "inconclusive"
-    if np.all(eigenvalues > 0):
-        return "local minimum"
-    if np.all(eigenvalues < 0):
-        return "local maximum"
-    return "saddle point"
+    return _package_classify_critical_point(hessian)
