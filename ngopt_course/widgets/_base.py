@@ -24,7 +24,8 @@ class Explorer(widgets.VBox):
 
     Subclasses pass their controls (a dict name -> ipywidgets control) and implement
     ``compute(**values)`` returning a result, and ``draw(result)`` drawing it on
-    ``self.figure`` (cleared before each call). Optionally ``describe(result)`` returns
+    ``self.figure`` (cleared before each call; it has no layout engine, so place the
+    axes with ``self.figure.add_axes(rect)``). Optionally ``describe(result)`` returns
     the note's HTML (a readout of numbers, or a warning when a setting diverges).
 
     Attributes
@@ -42,7 +43,10 @@ class Explorer(widgets.VBox):
 
     def __init__(self, controls, *, figsize=(9.0, 3.6), dpi=90, layout_rows=None):
         self.controls = dict(controls)
-        self.figure = Figure(figsize=figsize, dpi=dpi, layout="constrained")
+        # No layout engine: draw() places its axes at fixed positions (figure.add_axes).
+        # A layout pass would measure every text on each redraw and double its time, and
+        # even layout "none" keeps a placeholder engine that makes savefig draw twice.
+        self.figure = Figure(figsize=figsize, dpi=dpi)
         FigureCanvasAgg(self.figure)
         self.image = widgets.Image(format="png", layout=widgets.Layout(width="auto"))
         self.note = widgets.HTML()

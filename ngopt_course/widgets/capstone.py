@@ -89,8 +89,6 @@ class CapstoneExplorer(Explorer):
         return CapstoneResult(key, run, trained_now=True)
 
     def draw(self, result):
-        # fixed margins: no layout pass on every redraw (it would double the time)
-        self.figure.set_layout_engine(None)
         left = self.figure.add_axes((0.07, 0.14, 0.50, 0.75))
         right = self.figure.add_axes((0.66, 0.14, 0.31, 0.75))
         keys = sorted(self.runs, key=lambda k: (OPTIMIZER_NAMES.index(k[0]), list(SETTINGS).index(k[1])))

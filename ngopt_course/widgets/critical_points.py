@@ -56,10 +56,6 @@ _NORM_FLOOR = 1e-5
 
 
 def _two_axes(figure, widths=(0.40, 0.40)):
-    # Fixed margins and no layout engine (None, not "none": "none" leaves a placeholder
-    # engine that makes savefig draw everything twice). The texts never
-    # change size between redraws, and the layout pass would double the redraw time.
-    figure.set_layout_engine(None)
     left = figure.add_axes((0.07, 0.14, widths[0], 0.75))
     right = figure.add_axes((0.58, 0.14, widths[1], 0.75))
     return left, right

@@ -119,9 +119,7 @@ class DecayExplorer(Explorer):
         )
 
     def draw(self, result):
-        # fixed margins instead of constrained layout: the layout pass would measure every
-        # text twice per redraw and double its time; the legend sits in the right margin
-        self.figure.set_layout_engine("none")
+        # the legend sits in the right margin
         ax = self.figure.add_axes((0.075, 0.14, 0.63, 0.76))
         plot_schedules(
             result.epochs, result.rates,

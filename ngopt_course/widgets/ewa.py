@@ -45,9 +45,6 @@ def _check_series(days, temps):
 
 
 def _fixed_axes(figure):
-    # Fixed margins instead of the base class's constrained layout: the labels never
-    # change size from one redraw to the next, and the layout pass would double its time.
-    figure.set_layout_engine("none")
     return figure.add_axes((0.075, 0.13, 0.91, 0.78))
 
 

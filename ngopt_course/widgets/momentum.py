@@ -184,9 +184,8 @@ class SurfaceRaceExplorer(Explorer):
     def draw(self, result):
         if self._background is None:
             self._background = self._render_static()
-        # Fixed positions instead of the constrained layout: the overlay must sit exactly
-        # on the static image, and the layout pass would cost as much as the drawing.
-        self.figure.set_layout_engine("none")
+        # Fixed positions (the base figure has no layout engine): the overlay must sit
+        # exactly on the static image.
         # Pasted pixel for pixel below the axes (the base class saves at the figure's dpi).
         self.figure.figimage(self._background, 0, 0, origin="upper", zorder=-1)
         axes = []

@@ -193,9 +193,6 @@ class RaceExplorer(Explorer):
 
     # -- draw ---------------------------------------------------------------------
     def draw(self, result):
-        # Fixed margins and no layout engine at all: with one (even "none" keeps a
-        # placeholder) every render draws the figure twice, once to lay it out.
-        self.figure.set_layout_engine(None)
         ax_paths = self.figure.add_axes((0.075, 0.13, 0.39, 0.78))
         ax_losses = self.figure.add_axes((0.57, 0.13, 0.40, 0.78))
         surface = result.race.surface
