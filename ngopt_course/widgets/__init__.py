@@ -11,6 +11,7 @@ from .capstone import capstone_explorer
 from .critical_points import census_explorer, plateau_explorer
 from .decay import decay_explorer
 from .ewa import bias_correction_explorer, ewa_explorer
+from .minibatch import minibatch_explorer
 from .momentum import momentum_explorer
 from .race import optimizer_race
 from .rmsprop import rmsprop_explorer
@@ -25,6 +26,7 @@ def _capstone_on_moons():
 
 
 EXPLORERS = {
+    "minibatch": minibatch_explorer,
     "ewa": ewa_explorer,
     "bias_correction": bias_correction_explorer,
     "momentum": momentum_explorer,
@@ -37,7 +39,7 @@ EXPLORERS = {
 }
 
 __all__ = [
-    "Explorer", "EXPLORERS", "ewa_explorer", "bias_correction_explorer", "momentum_explorer",
+    "Explorer", "EXPLORERS", "minibatch_explorer", "ewa_explorer", "bias_correction_explorer", "momentum_explorer",
     "rmsprop_explorer", "optimizer_race",
     "decay_explorer", "census_explorer", "plateau_explorer", "capstone_explorer",
 ]
