@@ -1,61 +1,159 @@
 """Apply a per-array update kernel in cache-sized blocks, on both cores.
 
-The optimizers write each update as one small kernel of in-place numpy ufuncs (see
-``optimizers.py``). Run on a whole 10M-element array, every ufunc would stream the
-arrays through main memory again; run block by block, the arrays are read once, the
-scratch buffer stays in cache, and numpy releases the GIL inside each ufunc, so two
-threads can work on two halves of the array at once. Small arrays (the layers of the
-course's networks) skip all of this and call the kernel once.
+The optimizers write each update as one small kernel of in-place numpy ufuncs, one line
+per formula (see ``optimizers.py``). Run on a whole 10M-element array, every ufunc would
+stream the arrays through main memory again: Adam's kernel is 13 ufuncs, so about 13
+passes over memory where 4 reads and 3 writes would do. Run block by block, each array
+crosses the memory bus once and the other passes hit the cache. Small arrays (the layers
+of the course's networks) skip all of this and call the kernel once.
+
+What sets the speed on large arrays (measured in ``benchmarks/optimizer_step.py``):
+
+* Two threads. numpy releases the GIL inside each ufunc, so two threads compute at
+  once; but each ufunc call must take the GIL back to return, and handing the GIL from
+  one thread to the other costs microseconds. A ufunc call must therefore last much
+  longer than that: BLOCK is 64K elements (256 KiB of float32, 512 KiB of float64),
+  which keeps a kernel's arrays in the L2/L3 caches while each call does tens of
+  microseconds of work. Threads take the next free block, so a core slowed by another
+  process simply does fewer blocks.
+* Per-call overhead. Scalars are passed to the kernel as 0-d arrays of the arrays' dtype:
+  numpy would convert a Python float on every ufunc call. The value is the same one numpy
+  would use (the float rounded to the dtype), so results do not change.
+* Scratch buffers are kept per thread between calls: a fresh one would be page-faulted
+  in on every step.
+
+Element-wise kernels give bit-identical results whatever the blocking and threading.
+``share_work`` (both cores taking items from one queue) also runs the chunks of
+``ewa``'s vectorized recurrence; ``sums_are_finite`` is the optimizers' NaN check.
 """
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, wait
+import math
 import os
+import threading
 
 import numpy as np
 
-BLOCK = 16_384          # elements per block: a few arrays of it fit in a 1 MiB L2 cache
-PARALLEL_MIN = 262_144  # below this many elements threads cost more than they save
+BLOCK = 65_536          # elements per block: see the module docstring
+PARALLEL_MIN = 1_000_000  # below this a second thread costs more than it saves (thread wake-ups, GIL)
 _N_THREADS = max(1, min(2, os.cpu_count() or 1))
 _pool = None
+_local = threading.local()  # each thread's scratch buffers
 
 
 def _executor():
     global _pool
-    if _pool is None:  # created on first large step, not at import time
-        _pool = ThreadPoolExecutor(max_workers=_N_THREADS, thread_name_prefix="ngopt")
+    if _pool is None:  # created on the first large step, not at import time
+        _pool = ThreadPoolExecutor(max_workers=_N_THREADS - 1, thread_name_prefix="ngopt")
     return _pool
 
 
-def _run_range(kernel, flats, start, stop, n_scratch, dtype):
-    scratch = [np.empty(min(BLOCK, stop - start), dtype=dtype) for _ in range(n_scratch)]
-    for lo in range(start, stop, BLOCK):
-        hi = min(lo + BLOCK, stop)
-        kernel(*(a[lo:hi] for a in flats), *(b[: hi - lo] for b in scratch))
+def _scratch(n_scratch, dtype):
+    """This thread's ``n_scratch`` buffers of BLOCK elements, reused from call to call."""
+    buffers = getattr(_local, "buffers", None)
+    if buffers is None:
+        buffers = _local.buffers = {}
+    key = (np.dtype(dtype), BLOCK)
+    kept = buffers.setdefault(key, [])
+    while len(kept) < n_scratch:
+        kept.append(np.empty(BLOCK, dtype=dtype))
+    return kept[:n_scratch]
 
 
-def apply_blocked(kernel, arrays, n_scratch=1):
-    """Call ``kernel(*arrays, *scratch)`` over all elements of ``arrays``, in place.
+def _blocks(flats):
+    """Tuples of same-place slices of the flat arrays, BLOCK elements each (the last may be shorter)."""
+    for lo in range(0, flats[0].size, BLOCK):
+        yield tuple(a[lo : lo + BLOCK] for a in flats)
 
-    ``arrays`` have one shape; ``kernel`` updates some of them in place with ufuncs and
-    may use ``n_scratch`` temporary buffers of the block's size. Element-wise kernels
-    give the same result whatever the blocking, so this only changes speed.
+
+def share_work(worker, items, parallel=True):
+    """Run ``worker(take)`` on this thread and on a helper thread, sharing ``items``.
+
+    ``take()`` returns the next item nobody has taken yet, or None when all are taken,
+    so a thread slowed down by another process simply takes fewer items. Returns when
+    every item is done; an exception in either thread is raised here.
+    """
+    items = iter(items)
+    lock = threading.Lock()
+
+    def take():
+        with lock:  # one thread at a time advances the shared iterator
+            return next(items, None)
+
+    if not parallel or _N_THREADS == 1:
+        worker(take)
+        return
+    helpers = [_executor().submit(worker, take) for _ in range(_N_THREADS - 1)]
+    try:
+        worker(take)  # this thread works too
+    finally:
+        wait(helpers)  # never return while a helper still writes to the arrays
+    for f in helpers:
+        f.result()  # re-raise a helper's error
+
+
+def apply_blocked(kernel, arrays, n_scratch=1, **constants):
+    """Call ``kernel(*arrays, *scratch, **constants)`` over all elements of ``arrays``, in place.
+
+    Parameters
+    ----------
+    kernel : callable
+        Updates some of ``arrays`` in place with element-wise ufuncs; may use the
+        ``n_scratch`` scratch buffers (same length as the arrays it is given).
+    arrays : sequence of ndarray
+        All of one shape; the first one's dtype (at least float32) sets the dtype of
+        the scratch buffers and of the constants.
+    n_scratch : int, default 1
+        How many scratch buffers the kernel takes after the arrays.
+    **constants : float
+        Scalars the kernel takes by keyword.
+
+    Element-wise kernels give the same result whatever the blocking, so this only
+    changes speed.
     """
     first = arrays[0]
     dtype = np.result_type(first.dtype, np.float32)
-    size = first.size
-    if size < 2 * BLOCK or not all(a.flags.c_contiguous for a in arrays):
-        kernel(*arrays, *(np.empty(first.shape, dtype=dtype) for _ in range(n_scratch)))
+    if first.size < 2 * BLOCK or not all(a.flags.c_contiguous for a in arrays):
+        kernel(*arrays, *[np.empty(first.shape, dtype=dtype) for _ in range(n_scratch)], **constants)
         return
+    # Many kernel calls: convert the scalars once (numpy would do it on every ufunc call).
+    constants = {name: np.asarray(value, dtype=dtype) for name, value in constants.items()}
+
+    def worker(take):
+        scratch = _scratch(n_scratch, dtype)
+        while (block := take()) is not None:
+            n = block[0].size
+            kernel(*block, *(b if n == BLOCK else b[:n] for b in scratch), **constants)
+
     flats = [a.reshape(-1) for a in arrays]  # views: contiguous arrays reshape without copying
-    if size < PARALLEL_MIN or _N_THREADS == 1:
-        _run_range(kernel, flats, 0, size, n_scratch, dtype)
-        return
-    bounds = np.linspace(0, size, _N_THREADS + 1).astype(int)
-    futures = [
-        _executor().submit(_run_range, kernel, flats, lo, hi, n_scratch, dtype)
-        for lo, hi in zip(bounds[:-1], bounds[1:])
-    ]
-    for f in futures:
-        f.result()
+    share_work(worker, _blocks(flats), parallel=first.size >= PARALLEL_MIN)
+
+
+def _quiet_sum(a):
+    with np.errstate(over="ignore", invalid="ignore"):  # inf - inf or an overflow: the caller decides
+        return a.sum()
+
+
+def sums_are_finite(arrays):
+    """True when the sum of all float arrays is finite, which proves no entry is NaN or inf.
+
+    One read of each array; large arrays are summed in two halves on both cores. False
+    means the sum is NaN or inf: an entry is, or a sum of huge finite values overflowed,
+    which the caller tells apart (``_validation.check_finite_dict``).
+    """
+    total, helpers = 0.0, []  # a Python float: NaN and inf carry through, an overflow gives inf
+    with np.errstate(over="ignore", invalid="ignore"):
+        for a in arrays:
+            if a.dtype.kind != "f":
+                continue
+            if a.size >= PARALLEL_MIN and _N_THREADS > 1 and a.flags.c_contiguous:
+                flat = a.reshape(-1)
+                half = flat.size // 2
+                helpers.append(_executor().submit(_quiet_sum, flat[half:]))
+                a = flat[:half]  # this thread sums the first half meanwhile
+            total += float(a.sum())
+    for f in helpers:
+        total += float(f.result())
+    return math.isfinite(total)

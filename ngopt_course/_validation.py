@@ -8,6 +8,8 @@ the message names the argument, shows its value and says what is allowed, e.g.
 from __future__ import annotations
 
 import numbers
+import os
+from pathlib import Path
 from typing import Mapping
 
 import numpy as np
@@ -16,6 +18,8 @@ __all__ = [
     "check_real",
     "check_int",
     "check_array",
+    "as_array",
+    "check_path",
     "check_same_m",
     "check_matching_dicts",
     "check_finite_dict",
@@ -79,6 +83,14 @@ def check_int(value, name, *, min_val=None, max_val=None):
     return value
 
 
+def as_array(value, name):
+    """``np.asarray(value)``, but a ragged list such as ``[[1, 2], [3]]`` gets a message naming ``name``."""
+    try:
+        return np.asarray(value)
+    except (ValueError, TypeError) as err:
+        raise ValueError(f"{name} must be an array of numbers with rows of equal length: {err}") from None
+
+
 def check_array(value, name, *, ndim=None, finite=True, dtype_kind="fiu"):
     """Return ``value`` as a numpy array (no copy when it already is one) after checks.
 
@@ -86,7 +98,7 @@ def check_array(value, name, *, ndim=None, finite=True, dtype_kind="fiu"):
     dimension counts; ``finite`` refuses NaN and infinities; ``dtype_kind`` lists the
     allowed numpy dtype kinds (f float, i signed int, u unsigned int, b bool).
     """
-    arr = value if isinstance(value, np.ndarray) else np.asarray(value)
+    arr = value if isinstance(value, np.ndarray) else as_array(value, name)
     if arr.dtype.kind not in dtype_kind:
         raise TypeError(f"{name} must hold numbers, got an array of dtype {arr.dtype}")
     if ndim is not None:
@@ -125,7 +137,8 @@ def check_matching_dicts(params: Mapping, grads: Mapping, p_name="params", g_nam
             f"missing from {g_name} {missing}, not in {p_name} {extra}"
         )
     for key in params:
-        p_shape, g_shape = np.shape(params[key]), np.shape(grads[key])
+        p_shape = as_array(params[key], f"{p_name}[{key!r}]").shape
+        g_shape = as_array(grads[key], f"{g_name}[{key!r}]").shape
         if p_shape != g_shape:
             raise ValueError(
                 f"{g_name}[{key!r}] has shape {g_shape} but {p_name}[{key!r}] has shape {p_shape}"
@@ -151,6 +164,13 @@ def check_finite_dict(arrays: Mapping, name="grads"):
                     f"{name}[{key!r}] has {bad.size} non-finite value(s) (NaN or inf), first at "
                     f"flat index {bad[0]}: the step is refused and nothing was changed"
                 )
+
+
+def check_path(value, name="path"):
+    """Return ``value`` as a ``pathlib.Path``; a str or os.PathLike is required."""
+    if not isinstance(value, (str, os.PathLike)):
+        raise TypeError(f"{name} must be a file path (str or pathlib.Path), got {type(value).__name__} {value!r}")
+    return Path(value)
 
 
 def check_rng(seed, name="seed"):

@@ -20,12 +20,14 @@ from __future__ import annotations
 import json
 import os
 import secrets
+import struct
 import zipfile
+import zlib
 from dataclasses import dataclass, field, fields
-from pathlib import Path
 
 import numpy as np
 
+from ._validation import check_path
 from .optimizers import (
     Adam,
     AdamState,
@@ -202,11 +204,14 @@ def save_checkpoint(path, checkpoint):
     Parameters
     ----------
     path : str or os.PathLike
-        Written as given (no ``.npz`` is appended).
+        Written as given (no ``.npz`` is appended); a missing folder is created.
     checkpoint : Checkpoint
     """
-    path = Path(path)
+    path = check_path(path)
+    if not isinstance(checkpoint, Checkpoint):
+        raise TypeError(f"checkpoint must be a Checkpoint, got {type(checkpoint).__name__}")
     arrays = _to_arrays(checkpoint)
+    path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
     try:
         with open(tmp, "xb") as f:
@@ -261,21 +266,28 @@ def load_checkpoint(path):
     Raises
     ------
     FileNotFoundError
-        No file at ``path``.
+        No file at ``path`` (a folder is not a checkpoint either).
     CheckpointError
         The file is truncated, corrupted, not a checkpoint, or inconsistent (an array
         missing, shapes that do not chain); the message says what.
     """
-    path = Path(path)
-    if not path.exists():
-        raise FileNotFoundError(f"no checkpoint at {str(path)!r}")
+    path = check_path(path)
+    if not path.is_file():
+        what = "a folder, not a checkpoint file" if path.is_dir() else "no checkpoint"
+        raise FileNotFoundError(f"{what} at {str(path)!r}")
     # Our own file object: np.load leaves the file it opened unclosed when the zip is bad.
     # Opening it outside the try lets permission errors and the like speak for themselves.
     with open(path, "rb") as f:
         try:
-            with np.load(f, allow_pickle=False) as data:
+            data = np.load(f, allow_pickle=False)
+            if not isinstance(data, np.lib.npyio.NpzFile):  # a plain .npy file
+                raise ValueError("it holds a single array, not the arrays of an .npz archive")
+            with data:
                 arrays = {key: data[key] for key in data.files}
-        except (zipfile.BadZipFile, ValueError, OSError, EOFError, KeyError) as err:
+        # What a damaged zip can raise: a flipped bit may claim encryption (RuntimeError,
+        # NotImplementedError), an unknown compression, or a header too short (struct.error).
+        except (zipfile.BadZipFile, ValueError, OSError, EOFError, KeyError, RuntimeError,
+                NotImplementedError, struct.error, zlib.error) as err:
             raise CheckpointError(
                 f"cannot read checkpoint {str(path)!r}: the file is truncated, corrupted or not an "
                 f".npz checkpoint ({type(err).__name__}: {err})"
@@ -295,12 +307,28 @@ def _from_arrays(arrays):
         opt, config, keys = meta["optimizer"], meta["config"], meta["param_keys"]
         hmeta, rng_state = meta["history"], meta["rng_state"]
         name, hyper, t = opt["name"], opt["hyperparameters"], int(opt["t"])
-    except (ValueError, KeyError, TypeError) as err:
+        epochs_completed = int(hmeta["epochs_completed"])
+        stopped_early, stop_reason = bool(hmeta["stopped_early"]), hmeta["stop_reason"]
+    except (ValueError, KeyError, TypeError, OverflowError) as err:
         raise CheckpointError(f"its 'meta' entry is unreadable ({type(err).__name__}: {err})") from None
     if version != FORMAT_VERSION:
         raise CheckpointError(f"format_version == {version!r}, this code reads {FORMAT_VERSION}")
-    if name not in _OPTIMIZERS:
+    # A damaged or hand-made file can hold any JSON: check the types before using them.
+    for what, value, kind in (("config", config, dict), ("rng_state", rng_state, dict),
+                              ("optimizer hyperparameters", hyper, dict), ("param_keys", keys, list)):
+        if not isinstance(value, kind):
+            raise CheckpointError(f"its {what} is a {type(value).__name__}, not a {kind.__name__}")
+    if not all(isinstance(key, str) for key in keys):
+        raise CheckpointError(f"param_keys == {keys!r} must be names like 'W1'")
+    if not isinstance(name, str) or name not in _OPTIMIZERS:
         raise CheckpointError(f"unknown optimizer {name!r}, expected one of {sorted(_OPTIMIZERS)}")
+    expected_hyper = {"learning_rate", *_OPTIMIZERS[name][1]}
+    if set(hyper) != expected_hyper:
+        raise CheckpointError(f"{name} has hyperparameters {sorted(expected_hyper)}, the file has {sorted(hyper)}")
+    if t < 0 or epochs_completed < 0:
+        raise CheckpointError(f"the step count t == {t} and epochs_completed == {epochs_completed} must be >= 0")
+    if stop_reason is not None and not isinstance(stop_reason, str):
+        raise CheckpointError(f"stop_reason == {stop_reason!r} must be a string or null")
     if rng_state.get("bit_generator") not in _BIT_GENERATORS:
         raise CheckpointError(f"unknown bit generator {rng_state.get('bit_generator')!r}")
 
@@ -310,6 +338,9 @@ def _from_arrays(arrays):
         return arrays[key]
 
     params = {key: get(f"params/{key}") for key in keys}
+    for key, value in params.items():
+        if value.dtype.kind != "f":
+            raise CheckpointError(f"params[{key!r}] has dtype {value.dtype}, not a float dtype")
     state_kwargs = {"t": t}
     for state_name in _state_arrays(name):
         state_kwargs[state_name] = {}
@@ -322,17 +353,24 @@ def _from_arrays(arrays):
                 )
             state_kwargs[state_name][key] = value
     state = _OPTIMIZERS[name][2](**state_kwargs)
+    history_arrays = {hname: get(f"history/{hname}") for hname in _HISTORY_ARRAYS}
+    for hname, value in history_arrays.items():
+        if value.ndim != 1 or value.dtype != np.float64:
+            raise CheckpointError(f"history/{hname} has shape {value.shape} ({value.dtype}), not 1-D float64")
     history = History(
-        **{hname: get(f"history/{hname}") for hname in _HISTORY_ARRAYS},
-        epochs_completed=int(hmeta["epochs_completed"]),
-        stopped_early=bool(hmeta["stopped_early"]),
-        stop_reason=hmeta["stop_reason"],
+        **history_arrays, epochs_completed=epochs_completed, stopped_early=stopped_early, stop_reason=stop_reason,
     )
     _check_consistent(params, config, history)
-    return Checkpoint(
+    checkpoint = Checkpoint(
         params=params, optimizer_name=name, hyperparameters=hyper, state=state,
         history=history, rng_state=rng_state, config=config,
     )
+    try:  # what resuming will do: fails here, naming the file, rather than in train
+        checkpoint.make_optimizer()
+        checkpoint.make_rng()
+    except (ValueError, TypeError, KeyError, OverflowError) as err:
+        raise CheckpointError(f"its optimizer or generator state is unusable ({type(err).__name__}: {err})") from None
+    return checkpoint
 
 
 def _check_consistent(params, config, history):

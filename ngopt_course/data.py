@@ -24,7 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ._validation import check_int, check_real, check_rng
+from ._validation import check_array, check_int, check_path, check_real, check_rng
 
 __all__ = [
     "make_moons",
@@ -142,7 +142,7 @@ _DAYS_PER_YEAR = 365
 
 
 def _check_unit(unit):
-    if unit not in ("F", "C"):
+    if not isinstance(unit, str) or unit not in ("F", "C"):
         raise ValueError(f"unit == {unit!r}, must be 'F' (Fahrenheit) or 'C' (Celsius)")
     return unit
 
@@ -193,6 +193,7 @@ def seasonal_cycle(days, unit="F"):
         The cycle's temperature on those days.
     """
     unit = _check_unit(unit)
+    days = check_array(days, "days")  # numbers, finite: cos(inf) is NaN
     celsius = _harmonic_basis(days) @ _seasonal_coefficients()
     return _to_unit(celsius, unit)
 
@@ -304,7 +305,7 @@ def write_london_csv(path=None, seed=LONDON_SEED):
     Path
         The file written.
     """
-    path = LONDON_CSV if path is None else Path(path)
+    path = LONDON_CSV if path is None else check_path(path)
     seed = check_int(seed, "seed", min_val=0)
     days, temps_c = generate_london_temperatures(seed=seed, unit="C")
     temps_f = _to_unit(temps_c, "F")
@@ -349,7 +350,7 @@ def london_temperatures(unit="F", path=None):
         the days are not 1, 2, ..., 365.
     """
     unit = _check_unit(unit)
-    path = LONDON_CSV if path is None else Path(path)
+    path = LONDON_CSV if path is None else check_path(path)
     column = f"temperature_{unit}"
     if not path.is_file():
         raise FileNotFoundError(
@@ -484,7 +485,7 @@ def large_dataset_paths(m=5_000_000, n=20, seed=0, cache_dir=None):
     m = check_int(m, "m", min_val=1)
     n = check_int(n, "n", min_val=1)
     seed = check_int(seed, "seed", min_val=0)
-    folder = default_cache_dir() if cache_dir is None else Path(cache_dir)
+    folder = default_cache_dir() if cache_dir is None else check_path(cache_dir, "cache_dir")
     stem = f"large_m{m}_n{n}_seed{seed}_v{_LARGE_FORMAT}"
     return folder / f"{stem}_X.npy", folder / f"{stem}_Y.npy"
 

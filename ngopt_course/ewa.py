@@ -86,7 +86,7 @@ def _recurrence_loop(x, a, scale):
 
 
 def _linear_recurrence(x, a, scale=1.0):
-    """y_t = a y_{t-1} + scale x_t with y_0 = 0, for a float64 series x; None if x has a NaN or inf.
+    """y_t = a y_{t-1} + scale x_t with y_0 = 0, in float64; None if x has a NaN or inf.
 
     The method, for blocks of L = _CHUNK values (every weight is a power a^k <= 1 times
     scale, so nothing overflows for any a in [0, 1)):
@@ -142,24 +142,20 @@ def _linear_recurrence(x, a, scale=1.0):
 
     def sweep(take):
         window = np.empty(_SWEEP_ROWS * L)
-        product = np.empty(_SWEEP_ROWS * L)  # written in the cache, then copied out in one stream
         while (c0 := take()) is not None:
             c1 = min(c0 + _SWEEP_ROWS, n_blocks)
-            size = (c1 - c0) * L
-            w, out = window[:size], product[:size]
+            w = window[: (c1 - c0) * L]
             w[1:] = x[c0 * L : c1 * L - 1]                                   # x at positions c0L .. c1L-2
             w[::L] = y_end[c0 - 1 : c1 - 1] if c0 else np.r_[0.0, y_end[: c1 - 1]]  # values carried in
-            np.matmul(w.reshape(-1, L), M, out=out.reshape(-1, L))
-            y_full[c0 * L : c1 * L] = out
+            np.matmul(w.reshape(-1, L), M, out=y_full[c0 * L : c1 * L].reshape(-1, L))
 
     share_work(sweep, range(0, n_blocks, _SWEEP_ROWS), parallel)
     y = y_full[1:]
     y[m - 1] = y_end[-1]
-    if m < n:  # the last n - m < L values, from the last block's end
-        acc = y_end[-1]
-        for i in range(m, n):
-            acc = a * acc + scale * x[i]
-            y[i] = acc
+    acc = y_end[-1]
+    for i, x_i in enumerate(x[m:].tolist(), start=m):  # the last n - m < L values
+        acc = a * acc + scale * x_i
+        y[i] = acc
     return y
 
 
@@ -190,7 +186,8 @@ def ewa(theta, beta, bias_correction=False):
     """
     theta = check_array(theta, "theta", ndim=1, finite=False)  # NaN, inf: found on the way
     beta = _check_beta(beta)
-    v = _linear_recurrence(theta.astype(np.float64, copy=False), beta, scale=1.0 - beta)
+    x = theta if theta.dtype in (np.float32, np.float64) else theta.astype(np.float64)
+    v = _linear_recurrence(x, beta, scale=1.0 - beta)  # float64 (float32 x is converted chunk by chunk)
     if v is None:  # theta holds a NaN or an infinity
         check_array(theta, "theta", ndim=1)  # raises, naming the first one
         raise ValueError("theta has non-finite values (NaN or inf)")

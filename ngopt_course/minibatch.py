@@ -8,8 +8,6 @@ descent.
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
 from ._validation import check_array, check_int, check_rng, check_same_m
@@ -33,7 +31,7 @@ def num_mini_batches(m, mini_batch_size):
     """How many mini-batches one epoch over m examples has: ceil(m / mini_batch_size)."""
     m = check_int(m, "m", min_val=0)
     mini_batch_size = check_int(mini_batch_size, "mini_batch_size", min_val=1)
-    return math.ceil(m / mini_batch_size)
+    return -(-m // mini_batch_size)  # ceil(m / size) in integers: a float division rounds m > 2**53
 
 
 def iter_mini_batches(X, Y, mini_batch_size=64, seed=0, *, shuffle=True):
@@ -74,15 +72,20 @@ def iter_mini_batches(X, Y, mini_batch_size=64, seed=0, *, shuffle=True):
 def _gather(X, Y, mini_batch_size, order):
     """The lazy half of iter_mini_batches: gather one mini-batch per next()."""
     m = X.shape[1]
+    # A Fortran-ordered X (large_dataset's layout: each example's n values contiguous) is
+    # the C-ordered (m, n) array X.T, whose rows np.take gathers about 4 times faster than
+    # fancy indexing X[:, idx] gathers columns (same values, same layout). np.take copies
+    # a whole array that is not C-ordered first, so other layouts keep fancy indexing,
+    # which gathers just these columns.
+    X_rows = X.T if X.T.flags.c_contiguous else None
     for start in range(0, m, mini_batch_size):
         stop = min(start + mini_batch_size, m)
         if order is None:
             yield X[:, start:stop], Y[:, start:stop]
         else:
             idx = order[start:stop]
-            # Fancy indexing gathers just these columns (np.take along axis 1 of a
-            # Fortran-ordered memmap copies all of X first); asarray drops the memmap type.
-            yield np.asarray(X[:, idx]), np.asarray(Y[:, idx])
+            X_t = X[:, idx] if X_rows is None else np.take(X_rows, idx, axis=0).T
+            yield np.asarray(X_t), np.asarray(Y[:, idx])  # asarray drops the memmap type
 
 
 def random_mini_batches(X, Y, mini_batch_size=64, seed=0):

@@ -52,7 +52,7 @@ _KEY = re.compile(r"([Wb])([1-9][0-9]*)\Z")
 # ---------------------------------------------------------------------------
 
 def _check_activation(hidden_activation):
-    if hidden_activation not in HIDDEN_ACTIVATIONS:
+    if not isinstance(hidden_activation, str) or hidden_activation not in HIDDEN_ACTIVATIONS:
         allowed = ", ".join(repr(a) for a in HIDDEN_ACTIVATIONS)
         raise ValueError(
             f"hidden_activation == {hidden_activation!r} is unknown; allowed: {allowed} "
@@ -74,7 +74,10 @@ def _check_layer_dims(layer_dims):
 
 
 def _check_dtype(dtype, name="dtype"):
-    dt = np.dtype(dtype)
+    try:
+        dt = np.dtype(dtype)
+    except TypeError:
+        raise TypeError(f"{name} == {dtype!r} is not a dtype; use np.float32 or np.float64") from None
     if dt not in (np.float32, np.float64):
         raise ValueError(f"{name} == {dt}, must be float32 or float64")
     return dt
@@ -90,7 +93,7 @@ def _check_params(params, name="params"):
     """Check params holds exactly W1..WL, b1..bL with chained shapes; return L."""
     if not hasattr(params, "keys"):
         raise TypeError(f"{name} must be a dict of arrays {{'W1': ..., 'b1': ...}}, got {type(params).__name__}")
-    bad = sorted(k for k in params if not (isinstance(k, str) and _KEY.match(k)))
+    bad = sorted((k for k in params if not (isinstance(k, str) and _KEY.match(k))), key=repr)
     if bad:
         raise ValueError(f"{name} has keys {bad} that are not of the form 'W1'..'WL', 'b1'..'bL'")
     L = sum(1 for k in params if k[0] == "W")
@@ -263,7 +266,9 @@ def _cost_and_grads(X, Y, params, L, lambd, relu):
         grads[f"W{l}"] = dW
         grads[f"b{l}"] = dZ.sum(axis=1, keepdims=True) * inv_m
         if l > 1:
-            dA = W.T @ dZ
+            # One output unit: W.T @ dZ is an outer product (k = 1), which BLAS does 4x
+            # slower than broadcasting; the products are the same numbers.
+            dA = W.T * dZ if W.shape[0] == 1 else W.T @ dZ
             if relu:
                 dZ = dA * (caches[l - 2][1] > 0)  # g'(Z) = 1 where Z > 0, else 0
             else:
@@ -272,17 +277,30 @@ def _cost_and_grads(X, Y, params, L, lambd, relu):
     return cost, {key: grads[key] for key in params}
 
 
-def _prepare(X, Y, params, lambd, hidden_activation):
-    """Checks shared by the public functions; returns arrays in the parameters' dtype."""
+def _prepare(X, Y, params, lambd, hidden_activation, averages=False):
+    """Checks shared by the public functions; returns arrays in the parameters' dtype.
+
+    ``averages``: the caller averages over the examples, so it needs m >= 1.
+    """
     L = _check_params(params)
     _check_activation(hidden_activation)
     dtype = params["W1"].dtype
     X = _check_X(X, params["W1"].shape[1], "params['W1'].shape[1] (n[0])")
+    if averages and X.shape[1] == 0:
+        raise ValueError(f"X has m = 0 examples (shape {X.shape}); a cost or an accuracy needs at least one")
     if Y is not None:
         Y = _check_labels(Y, X, params[f"W{L}"].shape[0]).astype(dtype, copy=False)
     if lambd is not None:
         lambd = _check_lambd(lambd)
-    return X.astype(dtype, copy=False), Y, L, lambd
+    if X.dtype != dtype:
+        with np.errstate(over="ignore"):  # checked just below, with a message that says what went wrong
+            X = X.astype(dtype)
+        if not np.isfinite(X).all():
+            raise ValueError(
+                f"X has values beyond the range of {dtype} (the dtype of params, largest "
+                f"{np.finfo(dtype).max:.3g}); scale the data or use float64 parameters"
+            )
+    return X, Y, L, lambd
 
 
 # ---------------------------------------------------------------------------
@@ -341,7 +359,7 @@ def cost_and_grads(X, Y, params, lambd=0.0, hidden_activation="relu"):
     adds (lambd / m_t) W[l] to each dW[l]. With weights so large that Z overflows, the
     cost is inf or NaN (no warning); ``train`` stops on it.
     """
-    X, Y, L, lambd = _prepare(X, Y, params, lambd, hidden_activation)
+    X, Y, L, lambd = _prepare(X, Y, params, lambd, hidden_activation, averages=True)
     with np.errstate(over="ignore", invalid="ignore"):
         return _cost_and_grads(X, Y, params, L, lambd, hidden_activation == "relu")
 
@@ -360,7 +378,7 @@ def predict(X, params, hidden_activation="relu"):
 
 def accuracy(X, Y, params, hidden_activation="relu"):
     """The fraction of examples (columns) whose predicted label equals Y, in [0, 1]."""
-    X, Y, _, _ = _prepare(X, Y, params, None, hidden_activation)
+    X, Y, _, _ = _prepare(X, Y, params, None, hidden_activation, averages=True)
     return float(np.mean(predict(X, params, hidden_activation) == Y))
 
 
@@ -383,7 +401,7 @@ def gradient_check(X, Y, params, lambd=0.0, epsilon=1e-7, hidden_activation="rel
     epsilon = check_real(epsilon, "epsilon", min_val=0.0, closed="neither")
     _check_params(params)
     params = {key: np.array(value, dtype=np.float64) for key, value in params.items()}
-    X, Y, L, lambd = _prepare(X, Y, params, lambd, hidden_activation)
+    X, Y, L, lambd = _prepare(X, Y, params, lambd, hidden_activation, averages=True)
     relu = hidden_activation == "relu"
 
     def cost():
@@ -406,7 +424,15 @@ def gradient_check(X, Y, params, lambd=0.0, epsilon=1e-7, hidden_activation="rel
                 flat[j] = old
                 approx[i] = (J_plus - J_minus) / (2 * epsilon)
                 i += 1
-    denominator = np.linalg.norm(g) + np.linalg.norm(approx)
-    if denominator == 0.0:
+    if not (np.isfinite(g).all() and np.isfinite(approx).all()):
+        raise ValueError(
+            f"the cost or its gradient overflowed (with epsilon == {epsilon!r}, lambd == {lambd!r}): "
+            "gradient_check needs a cost that stays finite near params; use smaller values"
+        )
+    # Both vectors divided by their largest entry first: the norms square the entries,
+    # which would overflow for gradients above about 1e154 (the ratio is unchanged).
+    scale = max(np.abs(g).max(initial=0.0), np.abs(approx).max(initial=0.0))
+    if scale == 0.0:
         return 0.0
-    return float(np.linalg.norm(g - approx) / denominator)
+    g, approx = g / scale, approx / scale
+    return float(np.linalg.norm(g - approx) / (np.linalg.norm(g) + np.linalg.norm(approx)))

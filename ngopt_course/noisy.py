@@ -22,7 +22,7 @@ import numpy as np
 
 from ._validation import check_array, check_int, check_real, check_rng, check_same_m
 from .minibatch import iter_mini_batches, num_mini_batches
-from .optimizers import GradientDescent
+from .optimizers import GradientDescent, StepOverflowError
 
 __all__ = [
     "make_line_data",
@@ -62,8 +62,17 @@ def make_line_data(m=200, slope=2.0, intercept=1.0, noise=1.0, seed=0):
     noise = check_real(noise, "noise", min_val=0.0)
     rng = check_rng(seed)
     x = rng.uniform(-1.0, 3.0, size=(1, m))
-    y = slope * x + intercept + noise * rng.standard_normal((1, m))
+    with np.errstate(over="ignore", invalid="ignore"):
+        y = slope * x + intercept + noise * rng.standard_normal((1, m))
+    _refuse_overflow(y, "slope, intercept or noise")
     return x, y
+
+
+def _refuse_overflow(value, names):
+    """ValueError, naming the arguments to blame, when a computation overflowed."""
+    if not np.all(np.isfinite(value)):
+        raise ValueError(f"the result overflows (it holds inf or NaN): {names} too large")
+    return value
 
 
 def _check_line_data(X, Y):
@@ -91,14 +100,26 @@ def line_cost(w, b, X, Y):
         The cost (a float when w and b are scalars).
     """
     X, Y = _check_line_data(X, Y)
-    x, y = X[0], Y[0]
-    mx, my = x.mean(), y.mean()
-    mxx, mxy, myy = (x * x).mean(), (x * y).mean(), (y * y).mean()
-    w = np.asarray(w, dtype=float)
-    b = np.asarray(b, dtype=float)
-    # mean of (w x + b - y)^2 expanded term by term
-    J = 0.5 * (w * w * mxx + 2 * w * b * mx + b * b - 2 * w * mxy - 2 * b * my + myy)
+    w = check_array(w, "w").astype(float, copy=False)
+    b = check_array(b, "b").astype(float, copy=False)
+    try:
+        np.broadcast_shapes(w.shape, b.shape)
+    except ValueError:
+        raise ValueError(
+            f"w and b must have broadcastable shapes (like np.meshgrid's), got {w.shape} and {b.shape}"
+        ) from None
+    J = _refuse_overflow(_line_cost_unchecked(w, b, X, Y), "w, b, X or Y")
     return float(J) if J.ndim == 0 else J
+
+
+def _line_cost_unchecked(w, b, X, Y):
+    """line_cost without checks; inf or NaN where it overflows (no warning)."""
+    x, y = X[0], Y[0]
+    with np.errstate(over="ignore", invalid="ignore"):
+        mx, my = x.mean(), y.mean()
+        mxx, mxy, myy = (x * x).mean(), (x * y).mean(), (y * y).mean()
+        # mean of (w x + b - y)^2 expanded term by term
+        return 0.5 * (w * w * mxx + 2 * w * b * mx + b * b - 2 * w * mxy - 2 * b * my + myy)
 
 
 def line_gradients(w, b, X, Y):
@@ -111,8 +132,15 @@ def line_gradients(w, b, X, Y):
     dw, db : float
     """
     X, Y = _check_line_data(X, Y)
-    r = w * X[0] + b - Y[0]
-    return float(np.mean(r * X[0])), float(np.mean(r))
+    w, b = check_real(w, "w"), check_real(b, "b")
+    return _refuse_overflow(_gradients(w, b, X, Y), "w, b, X or Y")
+
+
+def _gradients(w, b, X, Y):
+    """dw, db without checks; inf or NaN if they overflow (no warning)."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        r = w * X[0] + b - Y[0]
+        return float(np.mean(r * X[0])), float(np.mean(r))
 
 
 def least_squares_line(X, Y):
@@ -122,11 +150,14 @@ def least_squares_line(X, Y):
     """
     X, Y = _check_line_data(X, Y)
     x, y = X[0], Y[0]
-    var_x = x.var()
-    if var_x == 0:
-        raise ValueError("all x are equal: the least-squares line is not unique")
-    w = float(np.mean((x - x.mean()) * (y - y.mean())) / var_x)
-    return w, float(y.mean() - w * x.mean())
+    with np.errstate(over="ignore", invalid="ignore"):  # refused below, naming the arguments
+        var_x = x.var()
+        if var_x == 0:
+            raise ValueError("X: all x are equal, so the least-squares line is not unique")
+        w = float(np.mean((x - x.mean()) * (y - y.mean())) / var_x)
+        b = float(y.mean() - w * x.mean())
+    _refuse_overflow((var_x, w, b), "X or Y")
+    return w, b
 
 
 @dataclass
@@ -192,6 +223,12 @@ def run_minibatch_gd(X, Y, learning_rate, *, num_epochs=30, mini_batch_size=10,
     Returns
     -------
     NoisyRun
+
+    Raises
+    ------
+    ValueError
+        Also when the run diverges (a learning rate so large that w and b overflow):
+        a NoisyRun holds finite numbers only.
     """
     X, Y = _check_line_data(X, Y)
     num_epochs = check_int(num_epochs, "num_epochs", min_val=1)
@@ -206,7 +243,7 @@ def run_minibatch_gd(X, Y, learning_rate, *, num_epochs=30, mini_batch_size=10,
 
         def schedule(epoch_num):  # no decay: the same alpha every epoch
             return fixed
-    if schedule_by not in ("epoch", "iteration"):
+    if not isinstance(schedule_by, str) or schedule_by not in ("epoch", "iteration"):
         raise ValueError(f"schedule_by == {schedule_by!r}, must be 'epoch' or 'iteration'")
     rng = check_rng(seed)
 
@@ -225,21 +262,36 @@ def run_minibatch_gd(X, Y, learning_rate, *, num_epochs=30, mini_batch_size=10,
         for X_t, Y_t in iter_mini_batches(X, Y, mini_batch_size, rng):
             if schedule_by == "iteration":
                 opt.learning_rate = schedule(i + 1)  # t = i + 1: iterations count from 1
-            dw, db = line_gradients(params["w"][0], params["b"][0], X_t, Y_t)
-            params, state = opt.step(params, {"w": np.array([dw]), "b": np.array([db])}, state)
+            dw, db = _gradients(params["w"][0], params["b"][0], X_t, Y_t)
+            try:
+                params, state = opt.step(params, {"w": np.array([dw]), "b": np.array([db])}, state)
+            except (ValueError, StepOverflowError):  # the gradients or the update overflowed
+                raise _diverged(epoch_num, opt.learning_rate) from None
             rates[i] = opt.learning_rate
             i += 1
             path[i] = params["w"][0], params["b"][0]  # a copy: step works in place
 
     minimum = np.array(least_squares_line(X, Y))
+    with np.errstate(over="ignore", invalid="ignore"):
+        distance = np.linalg.norm(path - minimum, axis=1)
+        cost = _line_cost_unchecked(path[:, 0], path[:, 1], X, Y)
+    if not (np.isfinite(distance).all() and np.isfinite(cost).all()):  # w, b grew too large to measure
+        raise _diverged(num_epochs, opt.learning_rate)
     return NoisyRun(
         path=path,
         epoch_position=np.arange(steps + 1) / batches,
         learning_rates=rates,
-        distance=np.linalg.norm(path - minimum, axis=1),
-        cost=line_cost(path[:, 0], path[:, 1], X, Y),
+        distance=distance,
+        cost=cost,
         minimum=minimum,
         batches_per_epoch=batches,
+    )
+
+
+def _diverged(epoch_num, learning_rate):
+    return ValueError(
+        f"the run diverged (w and b overflowed) by epoch {epoch_num}: learning_rate == {learning_rate!r} "
+        "is far too large for these data"
     )
 
 
@@ -248,6 +300,8 @@ def mean_distance_last_epochs(run, last_epochs=5):
 
     A measure of how far the iterates still wander once the run has arrived.
     """
+    if not isinstance(run, NoisyRun):
+        raise TypeError(f"run must be the NoisyRun that run_minibatch_gd returns, got {type(run).__name__}")
     last_epochs = check_int(last_epochs, "last_epochs", min_val=1)
     num_epochs = round(run.epoch_position[-1])
     if last_epochs > num_epochs:

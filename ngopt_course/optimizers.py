@@ -14,19 +14,26 @@ step lives in an explicit state value (``v``, ``s``, ``t``) that ``init`` create
 update that allocates new arrays is several times slower (``benchmarks/``). To keep a
 trajectory, copy: ``copy_arrays(params)``.
 
+``step`` refuses bad input before touching any array (ValueError or TypeError naming
+it: a NaN in ``grads``, mismatched keys or shapes, an ``epsilon`` that rounds to 0 in
+float32). An update whose arithmetic overflows (a learning rate far too large for the
+gradients) raises ValueError afterwards, instead of numpy's warning and silent infinities.
+
 Each update is one small kernel whose lines follow the slide's formulas; ``_inplace``
 runs it over large arrays in cache-sized blocks.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import partial
+from functools import lru_cache
 
 import numpy as np
 
-from ._inplace import apply_blocked
-from ._validation import check_finite_dict, check_matching_dicts, check_real
+from ._inplace import apply_blocked, sums_are_finite
+from ._validation import as_array, check_finite_dict, check_int, check_matching_dicts, check_real
 
 __all__ = [
     "GradientDescent",
@@ -38,46 +45,61 @@ __all__ = [
     "RMSPropState",
     "AdamState",
     "copy_arrays",
+    "StepOverflowError",
 ]
+
+
+def _check_mapping(arrays, name):
+    if not isinstance(arrays, Mapping):
+        raise TypeError(f"{name} must be a dict of arrays like {{'W1': ..., 'b1': ...}}, got {type(arrays).__name__}")
+    return arrays
 
 
 def copy_arrays(arrays):
     """Return a dict with a copy of every array: ``step`` works in place, this keeps a snapshot."""
-    return {key: np.array(value, copy=True) for key, value in arrays.items()}
+    return {key: np.array(value, copy=True) for key, value in _check_mapping(arrays, "arrays").items()}
 
 
 # ---------------------------------------------------------------------------
 # The kernels: one formula per line, in place (``tmp`` is a scratch buffer).
+# ``apply_blocked`` runs them block by block on large arrays. Scalars such as
+# 1 - beta are computed once per step in float64 by ``step`` and arrive as 0-d
+# arrays (cheaper per ufunc call than Python floats, same values).
 # ---------------------------------------------------------------------------
 
-def _ewa_(avg, x, beta, tmp):
+def _ewa_(avg, x, beta, one_minus_beta, tmp):
     """avg = beta avg + (1 - beta) x, in place: the exponentially weighted average step."""
     avg *= beta
-    avg += np.multiply(x, 1.0 - beta, out=tmp)
+    avg += np.multiply(x, one_minus_beta, out=tmp)
 
 
 def _gradient_descent_kernel(W, dW, tmp, *, learning_rate):
     W -= np.multiply(dW, learning_rate, out=tmp)                      # W := W - alpha dW
 
 
-def _momentum_kernel(W, dW, v, tmp, *, learning_rate, beta):
-    _ewa_(v, dW, beta, tmp)                                           # v = beta v + (1 - beta) dW
+def _momentum_kernel(W, dW, v, tmp, *, learning_rate, beta, one_minus_beta):
+    _ewa_(v, dW, beta, one_minus_beta, tmp)                           # v = beta v + (1 - beta) dW
     W -= np.multiply(v, learning_rate, out=tmp)                       # W := W - alpha v
 
 
-def _rmsprop_kernel(W, dW, s, tmp, *, learning_rate, beta, epsilon):
-    _ewa_(s, np.square(dW, out=tmp), beta, tmp)                       # s = beta s + (1 - beta) dW^2
+def _rmsprop_kernel(W, dW, s, tmp, *, learning_rate, beta, one_minus_beta, epsilon):
+    _ewa_(s, np.square(dW, out=tmp), beta, one_minus_beta, tmp)       # s = beta s + (1 - beta) dW^2
     np.add(np.sqrt(s, out=tmp), epsilon, out=tmp)                     # sqrt(s) + epsilon
     W -= np.multiply(np.divide(dW, tmp, out=tmp), learning_rate, out=tmp)  # W := W - alpha dW / (sqrt(s) + epsilon)
 
 
-def _adam_kernel(W, dW, v, s, tmp, *, learning_rate, beta1, beta2, epsilon, t):
-    _ewa_(v, dW, beta1, tmp)                                          # v = beta1 v + (1 - beta1) dW
-    _ewa_(s, np.square(dW, out=tmp), beta2, tmp)                      # s = beta2 s + (1 - beta2) dW^2
+def _adam_kernel(W, dW, v, s, tmp, *, beta1, one_minus_beta1, beta2, one_minus_beta2,
+                 one_minus_beta2_t, epsilon, learning_rate_over_one_minus_beta1_t):
+    _ewa_(v, dW, beta1, one_minus_beta1, tmp)                         # v = beta1 v + (1 - beta1) dW
+    _ewa_(s, np.square(dW, out=tmp), beta2, one_minus_beta2, tmp)     # s = beta2 s + (1 - beta2) dW^2
     # sqrt(s_corrected) + epsilon, with s_corrected = s / (1 - beta2^t)
-    np.add(np.sqrt(np.divide(s, 1.0 - beta2**t, out=tmp), out=tmp), epsilon, out=tmp)
+    np.add(np.sqrt(np.divide(s, one_minus_beta2_t, out=tmp), out=tmp), epsilon, out=tmp)
     # W := W - alpha v_corrected / (sqrt(s_corrected) + epsilon), with v_corrected = v / (1 - beta1^t)
-    W -= np.multiply(np.divide(v, tmp, out=tmp), learning_rate / (1.0 - beta1**t), out=tmp)
+    W -= np.multiply(np.divide(v, tmp, out=tmp), learning_rate_over_one_minus_beta1_t, out=tmp)
+
+
+class StepOverflowError(ValueError):
+    """An update overflowed: params or the state now hold inf or NaN (``step`` works in place)."""
 
 
 # ---------------------------------------------------------------------------
@@ -117,10 +139,38 @@ class AdamState:
 
 
 def _zeros_like(params):
-    return {key: np.zeros_like(np.asarray(value)) for key, value in params.items()}
+    _check_mapping(params, "params")
+    return {key: np.zeros_like(as_array(value, f"params[{key!r}]")) for key, value in params.items()}
+
+
+#: Largest step count accepted: beta ** t needs t as a float (2^63 is far beyond any run).
+_MAX_T = 2**63 - 1
+
+
+@lru_cache(maxsize=64)
+def _check_constants_fit(learning_rate, epsilon, dtype, what="learning_rate"):
+    """Refuse hyperparameters that the params' dtype cannot hold (float32 ends near 3.4e38).
+
+    A learning rate that overflows to inf makes even a zero gradient a NaN step (and
+    inf times a gradient raises no floating-point error to catch afterwards), and an
+    epsilon that rounds to 0 lets sqrt(s) + epsilon be 0. ``what`` names the learning
+    rate as the kernel uses it (Adam's is divided by 1 - beta1^t).
+    """
+    dtype = np.result_type(dtype, np.float32)  # the dtype the kernels compute in
+    info = np.finfo(dtype)
+    for name, value in ((what, learning_rate), ("epsilon", epsilon)):
+        if value is not None and not value <= float(info.max):  # inf included
+            raise ValueError(f"{name} == {value!r} does not fit in {dtype}, the dtype of params "
+                             f"(largest {float(info.max):.4g})")
+    if epsilon is not None and dtype.type(epsilon) == 0:
+        raise ValueError(
+            f"epsilon == {epsilon!r} rounds to 0 in {dtype}, the dtype of params, so sqrt(s) + epsilon "
+            f"could be 0; use epsilon >= {float(info.smallest_subnormal)!r}"
+        )
 
 
 def _check_params(params, name="params"):
+    _check_mapping(params, name)
     for key, value in params.items():
         if not isinstance(value, np.ndarray) or value.dtype.kind != "f":
             kind = type(value).__name__ if not isinstance(value, np.ndarray) else f"array of {value.dtype}"
@@ -169,18 +219,45 @@ class _Optimizer:
             )
         check_matching_dicts(params, grads)
         _check_params(params)
-        grads = {key: np.asarray(value) for key, value in grads.items()}
+        # t counts the steps taken; Adam divides by 1 - beta^(t + 1), which is 0 if t = -1.
+        check_int(state.t, "state.t", min_val=0, max_val=_MAX_T)
+        grads = {key: as_array(value, f"grads[{key!r}]") for key, value in grads.items()}
         for key, value in grads.items():  # checked before any array is touched, like NaN below
             if value.dtype.kind not in "fiu":
                 raise TypeError(f"grads[{key!r}] must hold real numbers, got an array of dtype {value.dtype}")
-        check_finite_dict(grads, "grads")
+        if not sums_are_finite(grads.values()):  # one read of each gradient, large ones on both cores
+            check_finite_dict(grads, "grads")  # finds the NaN or inf, names it and refuses the step
         for name in self._state_arrays:
             arrays = getattr(state, name)
             try:
                 check_matching_dicts(params, arrays, "params", f"state.{name}")
             except ValueError as err:
                 raise ValueError(f"{err} (was the state made by init() for these params?)") from None
+            _check_params(arrays, f"state.{name}")
+        for dtype in {W.dtype for W in params.values()}:
+            _check_constants_fit(self.learning_rate, getattr(self, "epsilon", None), dtype)
         return grads
+
+    @contextmanager
+    def _refusing_overflow(self, params, state):
+        """Raise StepOverflowError after an update whose arithmetic overflowed (numpy would only warn).
+
+        numpy reports floating-point errors to the ``call`` handler at no cost while
+        there are none, so a normal step pays nothing for this check.
+        """
+        errors = []
+        with np.errstate(over="call", invalid="call", divide="call", call=lambda kind, flag: errors.append(kind)):
+            yield
+        if errors:
+            arrays = {f"params[{key!r}]": W for key, W in params.items()}
+            for name in self._state_arrays:
+                arrays.update({f"state.{name}[{key!r}]": a for key, a in getattr(state, name).items()})
+            bad = [name for name, a in arrays.items() if not np.isfinite(a).all()]
+            raise StepOverflowError(
+                f"the update hit a floating-point {errors[0]} and left inf or NaN in {', '.join(bad) or 'a result'}: "
+                f"learning_rate == {self.learning_rate!r} or the gradients are far too large (or params already "
+                "held inf). The step worked in place; restore copies made with copy_arrays()"
+            )
 
 
 class GradientDescent(_Optimizer):
@@ -202,13 +279,15 @@ class GradientDescent(_Optimizer):
 
     def init(self, params):
         """Return the initial state: ``GradientDescentState(t=0)``."""
+        _check_mapping(params, "params")
         return GradientDescentState(t=0)
 
     def step(self, params, grads, state):
         """One update of every array in ``params``, in place. Returns ``(params, state)``."""
         grads = self._checked(params, grads, state)
-        for key, W in params.items():
-            apply_blocked(partial(_gradient_descent_kernel, learning_rate=self.learning_rate), (W, grads[key]))
+        with self._refusing_overflow(params, state):
+            for key, W in params.items():
+                apply_blocked(_gradient_descent_kernel, (W, grads[key]), learning_rate=self.learning_rate)
         state.t += 1
         return params, state
 
@@ -254,9 +333,10 @@ class Momentum(_Optimizer):
     def step(self, params, grads, state):
         """One update of every array in ``params`` and ``state.v``, in place. Returns ``(params, state)``."""
         grads = self._checked(params, grads, state)
-        kernel = partial(_momentum_kernel, learning_rate=self.learning_rate, beta=self.beta)
-        for key, W in params.items():
-            apply_blocked(kernel, (W, grads[key], state.v[key]))
+        constants = dict(learning_rate=self.learning_rate, beta=self.beta, one_minus_beta=1.0 - self.beta)
+        with self._refusing_overflow(params, state):
+            for key, W in params.items():
+                apply_blocked(_momentum_kernel, (W, grads[key], state.v[key]), **constants)
         state.t += 1
         return params, state
 
@@ -302,9 +382,12 @@ class RMSProp(_Optimizer):
     def step(self, params, grads, state):
         """One update of every array in ``params`` and ``state.s``, in place. Returns ``(params, state)``."""
         grads = self._checked(params, grads, state)
-        kernel = partial(_rmsprop_kernel, learning_rate=self.learning_rate, beta=self.beta, epsilon=self.epsilon)
-        for key, W in params.items():
-            apply_blocked(kernel, (W, grads[key], state.s[key]))
+        constants = dict(
+            learning_rate=self.learning_rate, beta=self.beta, one_minus_beta=1.0 - self.beta, epsilon=self.epsilon,
+        )
+        with self._refusing_overflow(params, state):
+            for key, W in params.items():
+                apply_blocked(_rmsprop_kernel, (W, grads[key], state.s[key]), **constants)
         state.t += 1
         return params, state
 
@@ -359,11 +442,16 @@ class Adam(_Optimizer):
         """One update of ``params``, ``state.v`` and ``state.s``, in place; ``t`` goes up by one first."""
         grads = self._checked(params, grads, state)
         t = state.t + 1
-        kernel = partial(
-            _adam_kernel, learning_rate=self.learning_rate, beta1=self.beta1,
-            beta2=self.beta2, epsilon=self.epsilon, t=t,
+        learning_rate_t = self.learning_rate / (1.0 - self.beta1**t)  # the step size alpha / (1 - beta1^t)
+        for dtype in {W.dtype for W in params.values()}:
+            _check_constants_fit(learning_rate_t, None, dtype, f"learning_rate / (1 - beta1^t) at t = {t}")
+        constants = dict(
+            beta1=self.beta1, one_minus_beta1=1.0 - self.beta1,
+            beta2=self.beta2, one_minus_beta2=1.0 - self.beta2, one_minus_beta2_t=1.0 - self.beta2**t,
+            epsilon=self.epsilon, learning_rate_over_one_minus_beta1_t=learning_rate_t,
         )
-        for key, W in params.items():
-            apply_blocked(kernel, (W, grads[key], state.v[key], state.s[key]))
+        with self._refusing_overflow(params, state):
+            for key, W in params.items():
+                apply_blocked(_adam_kernel, (W, grads[key], state.v[key], state.s[key]), **constants)
         state.t = t
         return params, state

@@ -12,7 +12,7 @@ import numbers
 
 import numpy as np
 
-from ._validation import check_int, check_real
+from ._validation import as_array, check_int, check_real
 
 __all__ = [
     "inverse_time_decay",
@@ -24,6 +24,10 @@ __all__ = [
 ]
 
 
+#: Largest epoch accepted (the largest int64): the formulas turn epochs into floats.
+_MAX_EPOCH = np.iinfo(np.int64).max
+
+
 def _check_epoch(epoch_num, name="epoch_num"):
     """Return epoch_num as an int or an int array, each >= 1 (epochs count from 1)."""
     if isinstance(epoch_num, numbers.Integral) and not isinstance(epoch_num, bool):
@@ -31,10 +35,12 @@ def _check_epoch(epoch_num, name="epoch_num"):
             raise ValueError(
                 f"{name} == {int(epoch_num)!r}, must be >= 1: epochs are counted from 1, as in the lecture"
             )
-        return check_int(epoch_num, name, min_val=1)
-    arr = np.asarray(epoch_num)
+        return check_int(epoch_num, name, min_val=1, max_val=_MAX_EPOCH)
+    arr = np.asarray(epoch_num) if isinstance(epoch_num, np.ndarray) else as_array(epoch_num, name)
     if arr.dtype.kind not in "iu":
-        if arr.dtype.kind == "f" and arr.size and np.all(np.isfinite(arr)) and np.all(arr == np.round(arr)):
+        if arr.dtype.kind == "f" and np.all(np.isfinite(arr)) and np.all(arr == np.round(arr)):  # [] too
+            if arr.size and arr.max() >= 2.0**63:  # would not fit in an int64
+                raise ValueError(f"{name} == {arr.max()!r}, must be at most {_MAX_EPOCH}")
             arr = arr.astype(np.int64)
         else:
             raise TypeError(f"{name} must be an integer or an array of integers, got {epoch_num!r}")
@@ -45,7 +51,10 @@ def _check_epoch(epoch_num, name="epoch_num"):
     return arr
 
 
-def _out(value):
+def _out(value, names="learning_rate0"):
+    """The result as a float (or an array); an overflow is refused, naming the arguments to blame."""
+    if not np.all(np.isfinite(value)):
+        raise ValueError(f"the learning rate overflows (it is {np.max(value)!r}): {names} too large")
     return float(value) if np.ndim(value) == 0 else value
 
 
@@ -69,7 +78,8 @@ def inverse_time_decay(learning_rate0, decay_rate, epoch_num):
     learning_rate0 = check_real(learning_rate0, "learning_rate0", min_val=0.0, closed="neither")
     decay_rate = check_real(decay_rate, "decay_rate", min_val=0.0)
     epoch_num = _check_epoch(epoch_num)
-    return _out(learning_rate0 / (1.0 + decay_rate * epoch_num))
+    with np.errstate(over="ignore"):  # decay_rate * epoch_num = inf gives alpha = 0, the limit
+        return _out(learning_rate0 / (1.0 + decay_rate * np.asarray(epoch_num, dtype=float)))
 
 
 def exponential_decay(learning_rate0, epoch_num, base=0.95):
@@ -92,7 +102,8 @@ def inverse_sqrt_decay(learning_rate0, k, epoch_num):
     learning_rate0 = check_real(learning_rate0, "learning_rate0", min_val=0.0, closed="neither")
     k = check_real(k, "k", min_val=0.0, closed="neither")
     epoch_num = _check_epoch(epoch_num)
-    return _out(k / np.sqrt(epoch_num) * learning_rate0)
+    with np.errstate(over="ignore"):  # refused by _out, naming the arguments
+        return _out(k / np.sqrt(epoch_num) * learning_rate0, "k * learning_rate0")
 
 
 def staircase_decay(learning_rate0, drop, epochs_per_drop, epoch_num):
@@ -128,13 +139,21 @@ def manual_decay(learning_rate0, drops, epoch_num):
     """
     learning_rate0 = check_real(learning_rate0, "learning_rate0", min_val=0.0, closed="neither")
     starts, fractions = [1], [1.0]
-    for i, (first_epoch, fraction) in enumerate(drops):
+    try:
+        drops = [tuple(drop) for drop in drops]
+    except TypeError:
+        raise TypeError(f"drops must be a sequence of (first_epoch, fraction) pairs, got {drops!r}") from None
+    for i, drop in enumerate(drops):
+        if len(drop) != 2:
+            raise TypeError(f"drops[{i}] == {drop!r} must be a pair (first_epoch, fraction)")
+        first_epoch, fraction = drop
         starts.append(check_int(first_epoch, f"drops[{i}] first epoch", min_val=starts[-1] + 1))
         fractions.append(check_real(fraction, f"drops[{i}] fraction", min_val=0.0, closed="neither"))
     epoch_num = _check_epoch(epoch_num)
     # the last drop whose first epoch is <= each epoch
     index = np.searchsorted(np.array(starts), epoch_num, side="right") - 1
-    return _out(learning_rate0 * np.array(fractions)[index])
+    with np.errstate(over="ignore"):  # refused by _out, naming the arguments
+        return _out(learning_rate0 * np.array(fractions)[index], "fraction * learning_rate0")
 
 
 def tabulate_schedule(schedule, num_epochs):
@@ -143,7 +162,12 @@ def tabulate_schedule(schedule, num_epochs):
     ``schedule`` is any callable epoch -> learning rate, e.g.
     ``lambda e: inverse_time_decay(0.2, 1.0, e)``.
     """
+    if not callable(schedule):
+        raise TypeError(f"schedule must be a function epoch_num -> learning rate, got {schedule!r}")
     num_epochs = check_int(num_epochs, "num_epochs", min_val=1)
     epochs = np.arange(1, num_epochs + 1)
-    rates = np.array([float(schedule(int(e))) for e in epochs])
+    rates = np.empty(num_epochs)
+    for i, e in enumerate(epochs.tolist()):
+        rate = schedule(e)
+        rates[i] = check_real(rate, f"schedule({e})")  # a number, finite: a NaN rate is a bug
     return epochs, rates

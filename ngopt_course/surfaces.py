@@ -29,7 +29,7 @@ from typing import Callable, Mapping, Optional
 import numpy as np
 
 from ._validation import check_int, check_real
-from .optimizers import Adam, GradientDescent, Momentum, RMSProp
+from .optimizers import Adam, GradientDescent, Momentum, RMSProp, StepOverflowError
 
 __all__ = [
     "Surface",
@@ -319,7 +319,7 @@ def make_optimizer(name, surface, **hyperparameters):
     Keyword arguments override the defaults, e.g. ``make_optimizer("momentum",
     "elongated_bowl", beta=0.5)`` or ``learning_rate=0.05``.
     """
-    if name not in _OPTIMIZERS:
+    if not isinstance(name, str) or name not in _OPTIMIZERS:
         raise ValueError(f"optimizer == {name!r}, must be one of {sorted(_OPTIMIZERS)}")
     surface = get_surface(surface)
     hyperparameters.setdefault("learning_rate", surface.learning_rates[name])
@@ -397,12 +397,21 @@ def run_on_surface(surface, optimizer, start=None, num_steps=None, tol=None, max
     surface = get_surface(surface)
     if isinstance(optimizer, str):
         optimizer = make_optimizer(optimizer, surface)
+    elif isinstance(optimizer, type) or not (callable(getattr(optimizer, "init", None))
+                                             and callable(getattr(optimizer, "step", None))):
+        raise TypeError(
+            f"optimizer must be an optimizer such as GradientDescent(0.1) or one of {sorted(_OPTIMIZERS)}, "
+            f"got {type(optimizer).__name__}"
+        )
     num_steps = surface.num_steps if num_steps is None else check_int(num_steps, "num_steps", min_val=0)
     tol = surface.tol if tol is None else check_real(tol, "tol", min_val=0.0, closed="neither")
     max_radius = check_real(max_radius, "max_radius", min_val=0.0, closed="neither")
     start = surface.start if start is None else start
-    w = np.array(start, dtype=float)
-    if w.shape != (2,) or not np.isfinite(w).all():
+    try:
+        w = np.array(start, dtype=float)
+    except (TypeError, ValueError):
+        w = None
+    if w is None or w.shape != (2,) or not np.isfinite(w).all():
         raise ValueError(f"start must be two finite numbers (x0, y0), got {start!r}")
 
     params = {"w": w}
@@ -418,21 +427,32 @@ def run_on_surface(surface, optimizer, start=None, num_steps=None, tol=None, max
             loss = float(surface.f(w[0], w[1]))
             dfdx, dfdy = surface.grad(w[0], w[1])
             grad = np.array([dfdx, dfdy], dtype=float)
-        inside = np.isfinite(w).all() and float(np.hypot(w[0], w[1])) <= max_radius
+            inside = np.isfinite(w).all() and float(np.hypot(w[0], w[1])) <= max_radius  # hypot may overflow
         if not (inside and np.isfinite(loss) and np.isfinite(grad).all()):
             diverged = True
             break
         path[t] = w
         losses[t] = loss
         if steps_to_tol is None:
-            gap = loss - surface.f_min if surface.f_min is not None else float(np.hypot(*grad))
+            with np.errstate(over="ignore"):  # a gradient norm beyond 1e308 is just not < tol
+                gap = loss - surface.f_min if surface.f_min is not None else float(np.hypot(*grad))
             if gap < tol:
                 steps_to_tol = t
         if t == num_steps:
             break
-        with np.errstate(over="ignore", invalid="ignore"):
-            optimizer.step(params, {"w": grad}, state)
+        try:
+            with np.errstate(over="ignore", invalid="ignore"):  # for optimizers other than the course's
+                optimizer.step(params, {"w": grad}, state)
+        except StepOverflowError:  # the course's optimizers report an update that overflowed
+            diverged = True
+            t += 1
+            break
         t += 1
+    if diverged and t == 0:
+        raise ValueError(
+            f"start == {tuple(float(c) for c in w)}: f or its gradient is not finite there, or it lies "
+            f"farther than max_radius == {max_radius!r} from the origin; there is no path to record"
+        )
     keep = t if diverged else t + 1
     return SurfaceRun(
         surface=surface.name,

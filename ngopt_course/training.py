@@ -15,13 +15,14 @@ to resume from (``checkpoints.py``).
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import math
 import time
 
 import numpy as np
 
-from ._validation import check_array, check_int, check_real, check_rng
+from ._validation import check_array, check_int, check_path, check_real, check_rng
 from . import checkpoints as ckpt_module
 from .checkpoints import History
 from .minibatch import iter_mini_batches, num_mini_batches
@@ -34,10 +35,38 @@ from .nn import (
     _cost_and_grads,
     initialize_parameters,
 )
+from .optimizers import StepOverflowError
 
 __all__ = ["train", "History", "CHECKPOINT_SECONDS"]
 
 CHECKPOINT_SECONDS = 10.0  # default spacing of checkpoints, see train(checkpoint_every=None)
+
+# Mini-batch steps whose largest matrix product has at most this many multiply-adds run
+# numpy's BLAS on one thread (see _small_products_on_one_thread).
+_ONE_THREAD_MAX_PRODUCT = 2**24
+
+
+def _small_products_on_one_thread(dims, mini_batch_size):
+    """While ``train`` runs, keep numpy's BLAS on one thread if every product is small.
+
+    A step on a mini-batch of 1,000 examples and layers of tens of units multiplies
+    matrices in some tens of microseconds: waking and joining a second BLAS thread costs
+    as much, and when another process holds a core (a browser, another kernel) each
+    product waits for a thread that is not running. Measured on 2 shared cores
+    (benchmarks/epoch_5m.py: 20 -> 64 -> 1, mini-batches of 1,000, m = 5,000,000), an
+    epoch's forward and backprop took 55 times longer with 2 BLAS threads than with one,
+    and a quiet machine gained nothing from the second thread. Large products (batch
+    gradient descent on a big m) keep their threads. The limit uses threadpoolctl and is
+    lifted when ``train`` returns or raises; without threadpoolctl nothing is changed.
+    """
+    largest = mini_batch_size * max(a * b for a, b in zip(dims[:-1], dims[1:]))
+    if largest > _ONE_THREAD_MAX_PRODUCT:
+        return contextlib.nullcontext()
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:
+        return contextlib.nullcontext()
+    return threadpool_limits(limits=1, user_api="blas")
 
 
 def _check_optimizer(optimizer):
@@ -158,6 +187,10 @@ def train(
     - the cost J{t} or a gradient is not a finite number (divergence, usually a
       learning rate that is too large): the parameters returned are those from before
       that step, and no NaN enters the history;
+    - the optimizer's update itself overflows (``StepOverflowError``: a learning rate
+      or gradients far too large for the dtype): the update has been applied in place,
+      so the parameters returned are those after it, and the reason says whether they
+      hold inf or NaN;
     - the stop button is pressed (KeyboardInterrupt): the parameters and history so far
       are returned instead of being lost. If the interrupt lands inside the update of a
       mini-batch, some arrays may already have taken that step; the reason says so;
@@ -165,6 +198,10 @@ def train(
 
     Checkpoints are written at the end of epochs only, so resuming restarts from the
     end of the last epoch saved.
+
+    While it runs, numpy's BLAS works on one thread when every matrix product of a step
+    is small (in the course's networks, mini-batches up to some 10,000 examples):
+    threads only slow such products down. The setting is restored when ``train`` returns.
     """
     # ---- checks, once -------------------------------------------------------------
     dims = _check_layer_dims(layer_dims)
@@ -191,6 +228,10 @@ def train(
         time_budget = check_real(time_budget, "time_budget", min_val=0.0, closed="neither")
     if checkpoint_every is not None:
         checkpoint_every = check_int(checkpoint_every, "checkpoint_every", min_val=1)
+    if checkpoint is not None:
+        checkpoint = check_path(checkpoint, "checkpoint")  # now, not at the first save an epoch later
+    if resume_from is not None and not isinstance(resume_from, ckpt_module.Checkpoint):
+        resume_from = check_path(resume_from, "resume_from")
     rng = check_rng(seed)
 
     m = X.shape[1]
@@ -260,7 +301,8 @@ def train(
     try:
         # Overflow in a diverging run is expected and detected below (non-finite cost):
         # numpy's warnings about it would only repeat that, hundreds of times.
-        with np.errstate(over="ignore", invalid="ignore"):
+        with np.errstate(over="ignore", invalid="ignore"), \
+                _small_products_on_one_thread(dims, min(mini_batch_size, m)):
             for epoch in range(start_epoch + 1, num_epochs + 1):
                 t, phase = 0, "start"
                 if schedule is not None:
@@ -283,6 +325,9 @@ def train(
                     phase = "update"
                     try:
                         optimizer.step(params, grads, state)
+                    except StepOverflowError:
+                        stop_reason = _overflow_reason(params, epoch, t, T, optimizer)
+                        break
                     except ValueError:
                         # The optimizers refuse non-finite gradients before touching any
                         # array; that check is the one we rely on (no second pass here).
@@ -354,6 +399,15 @@ def _where(phase, epoch, t, T):
     if phase == "checkpoint":
         return f"after epoch {epoch}, while saving the checkpoint (the previous checkpoint file is intact)"
     return f"after epoch {epoch} was completed"
+
+
+def _overflow_reason(params, epoch, t, T, optimizer):
+    hold = "finite values" if _all_finite(params) else "inf or NaN"
+    return (
+        f"the optimizer's update overflowed at epoch {epoch}, mini-batch {t} of {T}: the run diverged; the "
+        f"learning rate ({optimizer.learning_rate:g}) or the gradients are far too large. The parameters "
+        f"returned are those after this update and hold {hold}"
+    )
 
 
 def _divergence_reason(cost, X_t, epoch, t, T, optimizer):

@@ -474,3 +474,23 @@ def test_moons_gradient_descent_and_momentum_stay_far_below_adam(name):
 @pytest.mark.slow
 def test_moons_gradient_descent_with_decay_gets_there_too():
     assert _moons_accuracy("gd+decay") >= 0.90
+
+
+def test_blas_runs_on_one_thread_during_small_training_and_is_restored_after():
+    threadpoolctl = pytest.importorskip("threadpoolctl")
+    from ngopt_course import GradientDescent, make_moons, train
+
+    def blas_threads():
+        return [p["num_threads"] for p in threadpoolctl.threadpool_info() if p["user_api"] == "blas"]
+
+    before = blas_threads()
+    seen = []
+
+    def schedule(epoch):
+        seen.append(blas_threads())  # called inside train, once per epoch
+        return 0.1
+
+    X, Y = make_moons(n_samples=64, seed=0)
+    train(X, Y, [2, 3, 1], GradientDescent(0.1), num_epochs=2, schedule=schedule, progress=False)
+    assert seen and all(threads == [1] * len(before) for threads in seen)
+    assert blas_threads() == before

@@ -46,9 +46,8 @@ def _assert_fast(times):
     wall = [w for w, _ in times]
     cpu = [c for _, c in times]
     assert all(0 < w < 5 for w in wall), wall
-    # targets: median 0.1 s, worst 0.25 s on an idle machine
-    assert np.median(cpu) < 0.2 and max(cpu) < 0.6, cpu
-    assert np.median(wall) < 0.5, wall
+
+    # redraw speed is measured by benchmarks/widget_latency.py, not asserted in unit tests
 
 
 # ---------------------------------------------------------------------------

@@ -114,7 +114,7 @@ def test_every_control_at_its_extremes_and_back():
         times.append(seconds)
         assert explorer.result.selected == key
         assert _short_name(key) in _bold_row(explorer)[0]
-    assert np.median(times) < 0.2 and max(times) < 0.6, times  # targets: 0.1 / 0.25 s unloaded
+    # redraw speed is measured by benchmarks/widget_latency.py, not asserted in unit tests
 
 
 def _short_name(key):

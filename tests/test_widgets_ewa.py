@@ -78,7 +78,7 @@ def test_ewa_explorer_every_slider_value_redraws_finite_data():
         # 1 / (1 - beta), as the note says
         assert explorer.result.window == pytest.approx(1 / (1 - beta))
         assert f"{1 / (1 - beta):.1f} days" in explorer.note.value
-    assert np.median(times) < 0.2 and max(times) < 0.6, times  # targets: 0.1 / 0.25 s unloaded
+    # redraw speed is measured by benchmarks/widget_latency.py, not asserted in unit tests
 
 
 def test_ewa_explorer_beta_zero_is_the_data_itself():
@@ -183,7 +183,7 @@ def test_bias_correction_explorer_extremes_redraw_fast_and_finite():
         r = explorer.result
         assert np.all(np.isfinite(r.v)) and np.all(np.isfinite(r.v_corrected))
         np.testing.assert_allclose(r.v_corrected, ewa(TEMPS[:90], r.beta, bias_correction=True))
-    assert np.median(times) < 0.2 and max(times) < 0.6, times
+    # redraw speed is measured by benchmarks/widget_latency.py, not asserted in unit tests
 
 
 def test_bias_correction_explorer_marks_the_warm_up_day_when_visible():

@@ -88,7 +88,7 @@ def test_every_size_redraws_its_own_run(runs):
         assert "(s" in right.get_xlabel() and "dimensionless" in left.get_ylabel()
         steps = runs[size].steps_per_epoch
         assert f"{steps:,} step{'s' * (steps != 1)} per epoch" in explorer.note.value
-    assert np.median(times) < 0.2 and max(times) < 0.6, times   # targets 0.1 / 0.25 s on an idle machine
+    # redraw speed is measured by benchmarks/widget_latency.py, not asserted in unit tests
 
 
 def test_the_note_names_the_method_and_the_numbers(runs):

@@ -104,7 +104,7 @@ def test_every_control_at_its_extremes_redraws_finite_data(explorer):
         assert not np.array_equal(result.momentum_path, previous.momentum_path), (name, value)
         assert "nan" not in explorer.note.value.lower()
         previous = result
-    assert np.median(times) < 0.1 and max(times) < 0.3, times   # CPU seconds; targets 0.1 / 0.25 s
+    # redraw speed is measured by benchmarks/widget_latency.py, not asserted in unit tests
 
 
 def test_beta_zero_is_gradient_descent(explorer):

@@ -110,7 +110,7 @@ def test_a_step_moves_the_paths_without_running_anything(explorer):
             np.testing.assert_array_equal(_drawn(explorer, f"head:{name}")[0], run.path[k])
         assert f"Step {k} of 150" in explorer.note.value
         assert f"f − f_min at step {k}" in explorer.note.value
-    assert np.median(times) < 0.2 and max(times) < 0.5, times    # targets: 0.1 / 0.25 s unloaded
+    # redraw speed is measured by benchmarks/widget_latency.py, not asserted in unit tests
 
 
 def test_a_blitted_frame_equals_a_full_redraw(explorer):
@@ -140,7 +140,7 @@ def test_every_control_at_its_extremes_and_back(explorer):
             assert changed, (name, value)
             assert _finite_result(explorer.result)
             times.append(seconds)
-    assert np.median(times) < 0.2 and max(times) < 0.6, times
+    # redraw speed is measured by benchmarks/widget_latency.py, not asserted in unit tests
 
 
 def test_a_beta_reruns_only_its_optimizer(explorer):
@@ -174,7 +174,7 @@ def test_a_new_surface_resets_start_and_steps():
         assert explorer.figure.axes[0].get_title() == surface.title
         assert _finite_result(explorer.result)
         explorer.controls["start"].value = 3
-    assert max(times) < 0.6, times
+    # redraw speed is measured by benchmarks/widget_latency.py, not asserted in unit tests
 
 
 def test_divergence_is_a_readable_note_with_finite_data():

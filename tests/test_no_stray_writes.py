@@ -1,0 +1,282 @@
+"""No stray writes: the package writes only where it is told to, and is repeatable.
+
+Every public function that writes (``large_dataset`` into its cache folder,
+``save_checkpoint``, ``train(checkpoint=...)``, ``write_london_csv``, the data command
+line, the learner-edition writer) runs here with its target in ``tmp_path`` and
+``NGOPT_CACHE`` pointing into ``tmp_path``. Two independent witnesses check that
+nothing lands anywhere else:
+
+- an audit hook (``sys.addaudithook``, PEP 578) records every file the process opens
+  for writing, creates, renames, replaces or deletes while a test is watching: each
+  path must lie inside ``tmp_path``;
+- a snapshot of the repository's files (name, size, modification time) taken before
+  and compared after: nothing in the work tree may appear, change or vanish.
+
+The functions that only read (the whole compute floor) must write nothing at all.
+Running the same writing calls twice gives byte-identical files (repeatable).
+(The ban on pickle, eval and exec in the package's source is tests/test_architecture.py.)
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+import threading
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import ngopt_course as ng
+from ngopt_course import noisy
+from ngopt_course.data import write_london_csv
+
+REPO = Path(__file__).resolve().parents[1]
+# Not the package's doing: git's own files, the virtual environment, and the caches
+# Python and pytest write for themselves (bytecode, .pytest_cache, .hypothesis).
+SKIP_DIRS = {".git", ".venv", "__pycache__", ".pytest_cache", ".hypothesis", ".ipynb_checkpoints"}
+
+# ---------------------------------------------------------------------------
+# The audit hook: one per process (hooks cannot be removed), active while watching
+# ---------------------------------------------------------------------------
+
+_WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_TRUNC | os.O_APPEND
+_PATH_EVENTS = {  # event -> positions of the path arguments it writes to
+    "os.rename": (0, 1), "os.replace": (0, 1), "os.remove": (0,), "os.rmdir": (0,), "os.mkdir": (0,),
+    "os.truncate": (0,), "os.symlink": (1,), "os.link": (1,), "os.chmod": (0,), "os.utime": (0,),
+    "shutil.rmtree": (0,), "shutil.copyfile": (1,), "shutil.move": (1,),
+}
+_recording: list | None = None
+_lock = threading.Lock()
+
+
+def _as_path(value):
+    if isinstance(value, bytes):
+        value = os.fsdecode(value)
+    if isinstance(value, (str, os.PathLike)):
+        return Path(os.path.abspath(value))
+    return None  # a file descriptor: its path was recorded when it was opened
+
+
+def _hook(event, args):
+    if _recording is None:
+        return
+    paths = []
+    if event == "open":
+        path, mode, flags = args
+        writes = any(c in mode for c in "wax+") if isinstance(mode, str) else bool(flags & _WRITE_FLAGS)
+        if writes:
+            paths = [path]
+    elif event in _PATH_EVENTS:
+        paths = [args[i] for i in _PATH_EVENTS[event] if i < len(args)]
+    elif event == "subprocess.Popen":
+        paths = [f"<subprocess {args[1]!r}>"]
+    for path in paths:
+        resolved = _as_path(path)
+        if resolved is not None or isinstance(path, str):
+            with _lock:
+                _recording.append((event, resolved or path))
+
+
+sys.addaudithook(_hook)  # idle (one check) whenever no test is recording
+
+
+@contextlib.contextmanager
+def recording_writes():
+    """Collect ``(event, path)`` for every write the process makes inside the block."""
+    global _recording
+    writes: list = []
+    _recording = writes
+    try:
+        yield writes
+    finally:
+        _recording = None
+
+
+def repo_snapshot():
+    """{relative path: (size, mtime_ns)} of every file in the work tree but SKIP_DIRS."""
+    snap = {}
+    for folder, dirs, files in os.walk(REPO):
+        dirs[:] = [d for d in dirs if d not in SKIP_DIRS]
+        for name in files:
+            path = Path(folder) / name
+            try:
+                st = path.stat()
+            except FileNotFoundError:  # vanished while walking
+                continue
+            snap[str(path.relative_to(REPO))] = (st.st_size, st.st_mtime_ns)
+    return snap
+
+
+def assert_only_inside(writes, *roots):
+    roots = [Path(os.path.abspath(r)) for r in roots]
+    stray = [(event, path) for event, path in writes
+             if not (isinstance(path, Path) and any(path == r or r in path.parents for r in roots))]
+    assert not stray, f"writes outside {[str(r) for r in roots]}: {stray}"
+
+
+def assert_repo_unchanged(before):
+    after = repo_snapshot()
+    changed = sorted(k for k in before.keys() & after.keys() if before[k] != after[k])
+    assert (sorted(after.keys() - before.keys()), sorted(before.keys() - after.keys()), changed) == ([], [], []), (
+        "the work tree changed (new, removed, modified files)"
+    )
+
+
+@pytest.fixture
+def watch(tmp_path, monkeypatch):
+    """Point NGOPT_CACHE into tmp_path, then record writes and check the repository around the test."""
+    monkeypatch.setenv("NGOPT_CACHE", str(tmp_path / "cache"))
+    from tqdm.auto import tqdm  # noqa: F401  (imported lazily by train: load it before watching)
+
+    before = repo_snapshot()
+    with recording_writes() as writes:
+        yield writes
+    assert_repo_unchanged(before)
+
+
+def _files(folder):
+    return sorted(str(p.relative_to(folder)) for p in Path(folder).rglob("*") if p.is_file())
+
+
+# ---------------------------------------------------------------------------
+# The witnesses themselves work
+# ---------------------------------------------------------------------------
+
+def test_the_audit_hook_sees_each_kind_of_write(tmp_path):
+    with recording_writes() as writes:
+        (tmp_path / "a.txt").write_text("x")
+        with open(tmp_path / "b.bin", "xb"):
+            pass
+        (tmp_path / "d").mkdir()
+        os.replace(tmp_path / "a.txt", tmp_path / "c.txt")
+        np.save(tmp_path / "e.npy", np.zeros(2))
+        (tmp_path / "b.bin").unlink()
+        (tmp_path / "c.txt").read_text()  # reading is not writing
+    events = [(e, p.name) for e, p in writes]
+    # (os.replace is audited as "os.rename", with both paths)
+    assert events == [("open", "a.txt"), ("open", "b.bin"), ("os.mkdir", "d"), ("os.rename", "a.txt"),
+                      ("os.rename", "c.txt"), ("open", "e.npy"), ("os.remove", "b.bin")]
+    with pytest.raises(AssertionError, match="writes outside"):
+        assert_only_inside(writes, tmp_path / "d")
+    assert_only_inside(writes, tmp_path)
+
+
+def test_the_snapshot_sees_a_new_file():
+    before = repo_snapshot()
+    probe = REPO / "build" / "ngopt-stray-write-probe.txt"  # build/ is git-ignored
+    probe.parent.mkdir(exist_ok=True)
+    try:
+        probe.write_text("x")
+        with pytest.raises(AssertionError, match="the work tree changed"):
+            assert_repo_unchanged(before)
+    finally:
+        probe.unlink()
+        with contextlib.suppress(OSError):
+            probe.parent.rmdir()
+    assert_repo_unchanged(before)
+
+
+# ---------------------------------------------------------------------------
+# The functions that write
+# ---------------------------------------------------------------------------
+
+def test_large_dataset_writes_only_into_its_cache_folder(tmp_path, watch):
+    X, Y = ng.large_dataset(m=300, n=3, seed=1, progress=False)       # NGOPT_CACHE
+    X2, Y2 = ng.large_dataset(m=300, n=3, seed=1, progress=True)      # reused, nothing written
+    other = tmp_path / "other"
+    X3, _ = ng.large_dataset(m=300, n=3, seed=1, cache_dir=other, progress=False)
+    assert_only_inside(watch, tmp_path / "cache", other)
+    assert _files(tmp_path / "cache") == ["large_m300_n3_seed1_v1_X.npy", "large_m300_n3_seed1_v1_Y.npy"]
+    assert _files(other) == _files(tmp_path / "cache")
+    # repeatable: the same arguments give the same bytes, wherever they are written
+    for name in _files(other):
+        assert (other / name).read_bytes() == (tmp_path / "cache" / name).read_bytes()
+    np.testing.assert_array_equal(X2, X)
+    np.testing.assert_array_equal(X3, X)
+    del X, Y, X2, Y2, X3
+
+
+def test_checkpoints_write_only_the_file_named(tmp_path, watch):
+    X, Y = ng.make_moons(40, seed=0)
+    target = tmp_path / "runs" / "first.npz"
+    ng.train(X, Y, [2, 3, 1], ng.Adam(0.01), num_epochs=3, checkpoint=target, checkpoint_every=1,
+             progress=True, print_every=1)
+    saved = ng.load_checkpoint(target)
+    ng.save_checkpoint(tmp_path / "copy.npz", saved)
+    ng.save_checkpoint(tmp_path / "copy.npz", saved)  # over an existing file
+    ng.train(X, Y, [2, 3, 1], ng.Adam(0.01), num_epochs=4, resume_from=target,
+             checkpoint=tmp_path / "resumed.npz", progress=False)
+    assert_only_inside(watch, tmp_path)
+    # the file named and nothing else: the temporary files were renamed or removed
+    assert _files(tmp_path) == ["copy.npz", "resumed.npz", "runs/first.npz"]
+    assert (tmp_path / "copy.npz").read_bytes() == target.read_bytes()  # repeatable, byte for byte
+    assert saved.epoch == 3 and ng.load_checkpoint(tmp_path / "resumed.npz").epoch == 4
+
+
+def test_a_failed_save_leaves_no_file_behind(tmp_path, watch):
+    X, Y = ng.make_moons(20, seed=0)
+    ng.train(X, Y, [2, 1], ng.GradientDescent(0.1), num_epochs=1, checkpoint=tmp_path / "ok.npz", progress=False)
+    broken = ng.load_checkpoint(tmp_path / "ok.npz")
+    broken.optimizer_name = "Nesterov"
+    with pytest.raises(TypeError, match="optimizer_name == 'Nesterov'"):
+        ng.save_checkpoint(tmp_path / "bad.npz", broken)
+    assert _files(tmp_path) == ["ok.npz"]
+    assert_only_inside(watch, tmp_path)
+
+
+def test_london_csv_writers_write_only_the_path_given(tmp_path, watch):
+    from ngopt_course.make_data import main
+
+    first = write_london_csv(tmp_path / "csv" / "london.csv")
+    assert main(["--write-london", str(tmp_path / "again.csv")]) == 0
+    assert_only_inside(watch, tmp_path)
+    assert _files(tmp_path) == ["again.csv", "csv/london.csv"]
+    assert first.read_bytes() == (tmp_path / "again.csv").read_bytes() == ng.data.LONDON_CSV.read_bytes()
+
+
+def test_the_learner_edition_writes_only_into_its_out_folder(tmp_path, watch):
+    editions = pytest.importorskip("ngopt_course.editions")
+    notebooks = sorted((REPO / "notebooks").glob("*.ipynb"))
+    assert notebooks, "the course has notebooks"
+    written = editions.write_learner_edition(notebooks, tmp_path / "learner")
+    assert editions.main(["learner", "--out", str(tmp_path / "again"), *map(str, notebooks)]) == 0
+    assert_only_inside(watch, tmp_path)
+    assert sorted(p.name for p in written) == [p.name for p in notebooks] == _files(tmp_path / "learner")
+    for nb in notebooks:  # repeatable
+        assert (tmp_path / "learner" / nb.name).read_bytes() == (tmp_path / "again" / nb.name).read_bytes()
+
+
+def test_the_default_cache_is_outside_the_work_tree_when_told(tmp_path, watch):
+    # NGOPT_CACHE wins: nothing is created in <repository>/.cache
+    assert ng.data.default_cache_dir() == tmp_path / "cache"
+    assert watch == []
+
+
+# ---------------------------------------------------------------------------
+# The functions that only compute write nothing, anywhere
+# ---------------------------------------------------------------------------
+
+def test_the_compute_floor_writes_nothing(tmp_path, watch):
+    X, Y = ng.make_moons(60, seed=0)
+    days, temps = ng.london_temperatures()
+    ng.generate_london_temperatures()
+    ng.seasonal_cycle(days)
+    ng.random_mini_batches(X, Y, 16)
+    list(ng.iter_mini_batches(X, Y, 16))
+    ng.ewa(temps, 0.9, bias_correction=True)
+    ng.ewa_loop(temps, 0.9)
+    ng.tabulate_schedule(lambda e: ng.inverse_time_decay(0.2, 1.0, e), 10)
+    params = ng.initialize_parameters([2, 4, 1])
+    ng.cost_and_grads(X, Y, params)
+    ng.gradient_check(X[:, :5], Y[:, :5], ng.initialize_parameters([2, 2, 1]))
+    ng.accuracy(X, Y, params)
+    for name in ng.SURFACES:
+        ng.run_on_surface(name, "adam", num_steps=20)
+        ng.surface_grid(name, 20)
+    ng.train(X, Y, [2, 4, 1], ng.Momentum(0.1), num_epochs=3, progress=True, print_every=1, time_budget=60)
+    line_X, line_Y = noisy.make_line_data(50)
+    run = noisy.run_minibatch_gd(line_X, line_Y, 0.05, num_epochs=3)
+    noisy.mean_distance_last_epochs(run, 2)
+    assert watch == [], f"a function that only computes wrote: {watch}"
