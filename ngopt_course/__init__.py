@@ -39,6 +39,7 @@ from .optimizers import (
     MomentumState,
     RMSProp,
     RMSPropState,
+    StepOverflowError,
     copy_arrays,
 )
 from .schedules import (
@@ -65,6 +66,7 @@ __all__ = [
     # optimizers
     "GradientDescent", "Momentum", "RMSProp", "Adam",
     "GradientDescentState", "MomentumState", "RMSPropState", "AdamState", "copy_arrays",
+    "StepOverflowError",
     # learning-rate decay
     "inverse_time_decay", "exponential_decay", "inverse_sqrt_decay", "staircase_decay",
     "manual_decay", "tabulate_schedule",

@@ -30,6 +30,7 @@ Element-wise kernels give bit-identical results whatever the blocking and thread
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor, wait
+import contextvars
 import math
 import os
 import threading
@@ -85,7 +86,9 @@ def share_work(worker, items, parallel=True):
     if not parallel or _N_THREADS == 1:
         worker(take)
         return
-    helpers = [_executor().submit(worker, take) for _ in range(_N_THREADS - 1)]
+    # Each helper runs in a copy of this thread's context, so np.errstate (a context
+    # variable) applies to its blocks too: an overflow is ignored, or caught, everywhere.
+    helpers = [_executor().submit(contextvars.copy_context().run, worker, take) for _ in range(_N_THREADS - 1)]
     try:
         worker(take)  # this thread works too
     finally:

@@ -570,7 +570,7 @@ def params_and_grads(draw):
     return params_arg, grads_arg
 
 
-@fuzzes("GradientDescentState", "MomentumState", "RMSPropState", "AdamState", "copy_arrays")
+@fuzzes("GradientDescentState", "MomentumState", "RMSPropState", "AdamState", "copy_arrays", "StepOverflowError")
 @budget(600)
 @given(data=st.data(), cls=st.sampled_from(list(OPTIMIZER_ARGS)), steps=st.integers(1, 3))
 def test_fuzz_optimizer_steps(data, cls, steps):

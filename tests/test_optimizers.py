@@ -613,3 +613,20 @@ def test_state_of_another_optimizer_is_refused_by_name():
     with pytest.raises(TypeError, match="state must be the AdamState made by Adam.init.*got RMSPropState"):
         Adam(0.1).step(params, grads, RMSProp(0.1).init(params))
     np.testing.assert_array_equal(params["W"], 1.0)  # nothing changed
+
+
+def test_errstate_reaches_the_helper_thread_on_large_arrays():
+    # np.errstate is a context variable: a pool thread must run in the caller's context,
+    # or an overflow in its half of a large array warns (an error under pytest) or escapes
+    from ngopt_course import _inplace
+
+    n = 4 * _inplace.PARALLEL_MIN
+    W = np.full(n, 3e38, dtype=np.float32)
+    dW = np.full(n, -1.0, dtype=np.float32)
+
+    def kernel(W, dW, tmp):
+        W += np.multiply(dW, -1e38, out=tmp)  # overflows to inf in every block
+
+    with np.errstate(over="ignore"):
+        _inplace.apply_blocked(kernel, (W, dW))
+    assert np.isinf(W).all()
