@@ -23,6 +23,7 @@ from ..optimizers import GradientDescent, Momentum
 from ..plots.momentum import plot_rate_map, region_label_positions
 from ..plots.style import MARK_COLOR
 from ..plots.surfaces import plot_path, plot_surface_contours
+from ..race import first_step_outside
 from ..surfaces import get_surface, run_on_surface, surface_grid
 from ._base import Explorer
 
@@ -66,14 +67,6 @@ def bowl_curvatures(surface="elongated_bowl"):
             and np.allclose(gx, a * x) and np.allclose(gy, b * y)):
         raise ValueError(f"surface {surface.name!r} is not a bowl f = (a x^2 + b y^2) / 2 centred at (0, 0)")
     return a, b
-
-
-def first_step_outside(path, bounds):
-    """The first step at which a path is outside the plot window (None if it never leaves)."""
-    (xmin, xmax), (ymin, ymax) = bounds
-    outside = (path[:, 0] < xmin) | (path[:, 0] > xmax) | (path[:, 1] < ymin) | (path[:, 1] > ymax)
-    hits = np.flatnonzero(outside)
-    return int(hits[0]) if hits.size else None
 
 
 def _steps(n):
