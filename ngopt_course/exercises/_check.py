@@ -13,7 +13,7 @@ from ._compare import LABELS, Outputs, blew_up, differences, normalise
 from ._minibatches import check_mini_batches
 from ._mistakes import MISTAKES
 from ._result import CheckResult, fmt, fmt_args
-from ._runner import describe_exception, run, timeout_text as _timeout_text
+from ._runner import describe_exception, output_lines as _extras, run, timeout_text as _timeout_text
 
 __all__ = ["EXERCISES", "check", "reference", "use_or_reference"]
 
@@ -217,17 +217,6 @@ def _show(spec, value):
             lines.append(prefix + fmt(a, indent=len(prefix)))
         return "\n".join(lines)
     return "    " + (fmt(value) if spec.kind == "number" else repr(value))
-
-
-def _extras(outcome):
-    lines = []
-    if outcome.warnings:
-        lines.append("Warnings: " + "; ".join(dict.fromkeys(outcome.warnings[:3])))
-    if outcome.printed.strip():
-        printed = outcome.printed.strip().splitlines()
-        lines.append("Your function printed:")
-        lines += ["    " + line for line in printed[:8]] + (["    ..."] if len(printed) > 8 else [])
-    return lines
 
 
 def _case_header(ex, verdict, n):

@@ -19,7 +19,7 @@ import math
 import numpy as np
 
 from ._result import CheckResult
-from ._runner import describe_exception, run, timeout_text
+from ._runner import describe_exception, output_lines, run, timeout_text
 
 __all__ = ["check_mini_batches", "MINI_BATCH_CASES"]
 
@@ -278,13 +278,7 @@ def check_mini_batches(fn, time_limit=2.0):
 
 
 def _printed_and_warnings(outcome):
-    lines = []
-    if outcome.warnings:
-        lines.append("Warnings: " + "; ".join(dict.fromkeys(outcome.warnings[:3])))
-    if outcome.printed.strip():
-        printed = outcome.printed.strip().splitlines()
-        lines.append("Your function printed:")
-        lines += ["    " + line for line in printed[:8]] + (["    ..."] if len(printed) > 8 else [])
+    lines = output_lines(outcome)
     return ("\n" + "\n".join(lines)) if lines else ""
 
 

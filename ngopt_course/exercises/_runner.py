@@ -281,3 +281,15 @@ def run(fn, args, *, protected=(), seconds=2.0, method="auto"):
     outcome.printed = printed.getvalue()
     outcome.mutated = tuple(name for name in protected if _changed(pristine[name], given[name]))
     return outcome
+
+
+def output_lines(outcome):
+    """Lines reporting what a learner's call printed and warned (at most 8 printed lines)."""
+    lines = []
+    if outcome.warnings:
+        lines.append("Warnings: " + "; ".join(dict.fromkeys(outcome.warnings[:3])))
+    if outcome.printed.strip():
+        printed = outcome.printed.strip().splitlines()
+        lines.append("Your function printed:")
+        lines += ["    " + line for line in printed[:8]] + (["    ..."] if len(printed) > 8 else [])
+    return lines
