@@ -5,7 +5,7 @@ import math
 import numpy as np
 import pytest
 
-from ngopt_course.batch_size import LECTURE_SIZES, SizeRun, compare_mini_batch_sizes, run_mini_batch_size
+from ngopt_course.experiments.batch_size import LECTURE_SIZES, SizeRun, compare_mini_batch_sizes, run_mini_batch_size
 from ngopt_course.data import make_moons
 from ngopt_course.nn import cost_and_grads, initialize_parameters
 from ngopt_course.optimizers import GradientDescent

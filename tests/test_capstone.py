@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from ngopt_course import Adam, GradientDescent, Momentum, accuracy, inverse_time_decay, make_moons, train
-from ngopt_course.capstone import (
+from ngopt_course.experiments.capstone import (
     LAYER_DIMS,
     SETTINGS,
     CapstoneRun,

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from ngopt_course.convergence import (
+from ngopt_course.experiments.convergence import (
     REGIONS,
     eigenvalues_2x2,
     gradient_descent_rate,

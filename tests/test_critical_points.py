@@ -11,8 +11,8 @@ import numpy as np
 import pytest
 
 from ngopt_course import SURFACES, GradientDescent, run_on_surface
-from ngopt_course import critical_points as cp
-from ngopt_course.critical_points import (
+from ngopt_course.experiments import critical_points as cp
+from ngopt_course.experiments.critical_points import (
     CRITICAL_POINT_KINDS,
     classify_critical_point,
     classify_eigenvalues,

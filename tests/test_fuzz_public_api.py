@@ -1,7 +1,7 @@
 """Bad input everywhere: property-based tests (hypothesis) over every public function.
 
 Every callable that ``ngopt_course`` exports (``__all__``), and the public functions of
-``ngopt_course.noisy``, is called with random arguments: random shapes, float32 and
+``ngopt_course.experiments.noisy``, is called with random arguments: random shapes, float32 and
 float64, integer and boolean arrays, lists, empty arrays, NaN and inf, wrong types and
 extreme hyperparameters (beta 0 and 0.999999, learning rates 1e-12 and 1e6, epsilon
 1e-300, mini-batch sizes 1 and 10**18, m = 1). Each argument is drawn together with
@@ -78,7 +78,7 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 import ngopt_course as ng
-from ngopt_course import noisy
+from ngopt_course.experiments import noisy
 from ngopt_course.data import LONDON_CSV
 from ngopt_course.optimizers import StepOverflowError
 

@@ -29,7 +29,7 @@ import numpy as np
 import pytest
 
 import ngopt_course as ng
-from ngopt_course import noisy
+from ngopt_course.experiments import noisy
 from ngopt_course.data import write_london_csv
 
 REPO = Path(__file__).resolve().parents[1]

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from ngopt_course.noisy import (
+from ngopt_course.experiments.noisy import (
     NoisyRun,
     least_squares_line,
     line_cost,

@@ -23,7 +23,7 @@ from ngopt_course.plots.adam import (
     update_race,
 )
 from ngopt_course.plots.style import MARK_COLOR, OPTIMIZER_COLORS
-from ngopt_course.race import run_race, start_presets
+from ngopt_course.experiments.race import run_race, start_presets
 from ngopt_course.surfaces import SURFACES
 
 

@@ -9,7 +9,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
-from ngopt_course.capstone import decision_grid
+from ngopt_course.experiments.capstone import decision_grid
 from ngopt_course.plots.capstone import CLASS_COLORS, plot_cost_curves, plot_decision_boundary
 from ngopt_course.plots.style import OKABE_ITO, OPTIMIZER_COLORS
 

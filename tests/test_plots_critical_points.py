@@ -9,7 +9,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
-from ngopt_course.critical_points import CRITICAL_POINT_KINDS, critical_point_census, naive_index_fractions
+from ngopt_course.experiments.critical_points import CRITICAL_POINT_KINDS, critical_point_census, naive_index_fractions
 from ngopt_course.plots.critical_points import (
     BASIN_COLORS,
     CRITICAL_POINT_COLORS,

@@ -6,7 +6,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
-from ngopt_course.noisy import line_cost, make_line_data, run_minibatch_gd
+from ngopt_course.experiments.noisy import line_cost, make_line_data, run_minibatch_gd
 from ngopt_course.plots.decay import (
     EPOCH_LABEL,
     RATE_LABEL,

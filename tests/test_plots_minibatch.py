@@ -6,7 +6,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
-from ngopt_course.batch_size import SizeRun
+from ngopt_course.experiments.batch_size import SizeRun
 from ngopt_course.plots.key import color_key_entries, plot_color_key
 from ngopt_course.plots.minibatch import (
     COST_LABEL,

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from ngopt_course import GradientDescent, Momentum, run_on_surface
-from ngopt_course.convergence import REGIONS, momentum_divergence_boundary, momentum_rate_map
+from ngopt_course.experiments.convergence import REGIONS, momentum_divergence_boundary, momentum_rate_map
 from ngopt_course.plots.momentum import (
     RATE_LABEL,
     plot_coordinate,

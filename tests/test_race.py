@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from ngopt_course.optimizers import Adam, GradientDescent, Momentum, RMSProp
-from ngopt_course.race import (
+from ngopt_course.experiments.race import (
     OPTIMIZER_KEYS,
     START_PRESETS,
     Race,

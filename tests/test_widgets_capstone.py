@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from ngopt_course import make_moons
-from ngopt_course.capstone import train_run
+from ngopt_course.experiments.capstone import train_run
 from ngopt_course.plots.style import OPTIMIZER_COLORS
 from ngopt_course.widgets.capstone import CapstoneExplorer, capstone_explorer
 

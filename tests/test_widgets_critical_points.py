@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from ngopt_course import SURFACES, run_on_surface
-from ngopt_course.critical_points import critical_point_census, gradient_norms, naive_index_fractions
+from ngopt_course.experiments.critical_points import critical_point_census, gradient_norms, naive_index_fractions
 from ngopt_course.surfaces import make_optimizer
 from ngopt_course.widgets.critical_points import (
     FLAT_GRADIENT,

@@ -6,7 +6,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
-from ngopt_course.batch_size import SizeRun
+from ngopt_course.experiments.batch_size import SizeRun
 from ngopt_course.data import make_moons
 from ngopt_course.plots.minibatch import size_color
 from ngopt_course.widgets.minibatch import MiniBatchExplorer, explorer_sizes, minibatch_explorer

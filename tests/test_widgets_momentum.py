@@ -6,7 +6,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
-from ngopt_course.convergence import momentum_rate
+from ngopt_course.experiments.convergence import momentum_rate
 from ngopt_course.surfaces import SURFACES
 from ngopt_course.widgets.momentum import (
     LEARNING_RATES,

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from ngopt_course.race import run_race, start_presets
+from ngopt_course.experiments.race import run_race, start_presets
 from ngopt_course.surfaces import SURFACES
 from ngopt_course.widgets.race import (
     ADAM_BETA1S,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..critical_points import classify_critical_point as _package_classify_critical_point
+from ..experiments.critical_points import classify_critical_point as _package_classify_critical_point
 from ..ewa import ewa as _package_ewa
 from ..minibatch import random_mini_batches as _package_random_mini_batches
 from ..schedules import inverse_time_decay as _package_inverse_time_decay

@@ -228,7 +228,7 @@ def plot_race_paths(race, ax=None, *, upto=None, grid=None, title=None):
 
     Parameters
     ----------
-    race : ngopt_course.race.Race
+    race : ngopt_course.experiments.race.Race
     ax : Axes, optional
     upto : int, optional
         Draw the paths up to this step (the Play control); default: all of them.
@@ -304,7 +304,7 @@ def plot_race_losses(race, ax=None, *, upto=None, ylim=None):
 
     Parameters
     ----------
-    race : ngopt_course.race.Race
+    race : ngopt_course.experiments.race.Race
     ax : Axes, optional
     upto : int, optional
         Draw the curves up to this step; the axes keep the whole race's range.

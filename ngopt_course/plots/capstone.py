@@ -1,6 +1,6 @@
 """Pictures for the capstone (notebook 09): decision boundaries and cost curves.
 
-The decision grid is computed by ``ngopt_course.capstone.decision_grid``; these helpers
+The decision grid is computed by ``ngopt_course.experiments.capstone.decision_grid``; these helpers
 only draw it. Colours come from the course palette (``plots.style``): an optimizer keeps
 its colour, and a run with learning-rate decay is drawn dashed.
 """

@@ -1,6 +1,6 @@
 """Pictures for notebook 08: how often a flat point is a minimum, and how optimizers leave flat regions.
 
-The helpers draw what ``ngopt_course.critical_points`` computed (arrays passed in) and
+The helpers draw what ``ngopt_course.experiments.critical_points`` computed (arrays passed in) and
 return the Axes. Colours come from the course palette (``plots.style``).
 """
 

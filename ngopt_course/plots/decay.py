@@ -126,7 +126,7 @@ def plot_runs_on_contours(runs, colors, W, B, J, *, window=None, title=None, ax=
 
     Parameters
     ----------
-    runs : dict of str -> ngopt_course.noisy.NoisyRun
+    runs : dict of str -> ngopt_course.experiments.noisy.NoisyRun
         Legend label -> run (all on the same data, so they share the minimum).
     colors : dict of str -> str
         Legend label -> colour (e.g. ``SCHEDULE_COLORS["constant"]``).
@@ -211,7 +211,7 @@ def plot_final_spread(spreads, *, reference=None, title="How far the iterates st
     ----------
     spreads : dict of str -> float
         Schedule key (of ``SCHEDULE_COLORS``) -> mean distance over the last epochs
-        (``ngopt_course.noisy.mean_distance_last_epochs``), > 0.
+        (``ngopt_course.experiments.noisy.mean_distance_last_epochs``), > 0.
     reference : str, optional
         A key whose value is drawn as a dotted vertical line across all bars (e.g.
         "constant", to compare every schedule with no decay).

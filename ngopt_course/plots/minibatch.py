@@ -1,7 +1,7 @@
 """Plots for batch vs mini-batch gradient descent (notebook 01).
 
 Each helper draws what it is given (costs from ``train``'s History, ``SizeRun`` results
-of ``ngopt_course.batch_size``, measured seconds) on ``ax`` (a new figure when ``ax`` is
+of ``ngopt_course.experiments.batch_size``, measured seconds) on ``ax`` (a new figure when ``ax`` is
 None) and returns the Axes. Nothing here trains or times anything.
 
 Colours: one mini-batch size is a shade on a ramp built from the palette of

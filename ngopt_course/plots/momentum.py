@@ -1,7 +1,7 @@
 """Plots for gradient descent with momentum (notebook 04).
 
 Each helper draws arrays it is given (paths and gradients from ``run_on_surface`` or a
-hand-written loop, a ``RateMap`` from ``ngopt_course.convergence``) on ``ax`` (a new
+hand-written loop, a ``RateMap`` from ``ngopt_course.experiments.convergence``) on ``ax`` (a new
 figure when ``ax`` is None) and returns the Axes. The contour plots and paths are the
 shared ones of ``plots.surfaces``. Colours come from ``plots.style``: raw gradients in
 DATA_COLOR, the velocity v in momentum's colour, each optimizer in its own.
@@ -13,7 +13,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.colors import FuncNorm
 
-from ..convergence import REGIONS
+from ..experiments.convergence import REGIONS
 from .style import DATA_COLOR, MARK_COLOR, OPTIMIZER_COLORS, OPTIMIZER_LABELS
 
 __all__ = [

@@ -15,7 +15,7 @@ import ipywidgets as widgets
 from matplotlib.lines import Line2D
 from matplotlib.ticker import NullLocator
 from .._validation import check_int
-from ..capstone import NUM_EPOCHS, OPTIMIZER_NAMES, SETTINGS, CapstoneRun, cost_jitter, data_bounds, train_run
+from ..experiments.capstone import NUM_EPOCHS, OPTIMIZER_NAMES, SETTINGS, CapstoneRun, cost_jitter, data_bounds, train_run
 from ..plots.capstone import plot_cost_curves, plot_decision_boundary
 from ..plots.style import MARK_COLOR, OPTIMIZER_COLORS, OPTIMIZER_LABELS
 from ._base import Explorer

@@ -20,7 +20,7 @@ import numpy as np
 from matplotlib.ticker import NullLocator
 
 from .._validation import check_int
-from ..critical_points import (
+from ..experiments.critical_points import (
     CRITICAL_POINT_KINDS,
     critical_point_census,
     gradient_norms,

@@ -2,7 +2,7 @@
 
 A slider over the mini-batch sizes 1, 2, 4, ..., 1024 and m. Every size was trained once,
 before the slider moves (by the builder, or by the caller who passes the runs), for the
-same budget of training time (see ``ngopt_course.batch_size``), so moving the slider
+same budget of training time (see ``ngopt_course.experiments.batch_size``), so moving the slider
 only redraws: on the left the cost J{t}
 of each step of the chosen size (smooth for batch gradient descent, noisy for small
 mini-batches), on the right the cost on the whole training set against the measured
@@ -18,7 +18,7 @@ import numpy as np
 from matplotlib.ticker import MaxNLocator
 
 from .._validation import check_array, check_int, check_real
-from ..batch_size import SizeRun, compare_mini_batch_sizes
+from ..experiments.batch_size import SizeRun, compare_mini_batch_sizes
 from ..plots.minibatch import plot_cost_per_iteration, plot_cost_vs_time, size_color, size_label
 from ._base import Explorer
 

@@ -2,7 +2,7 @@
 
 Left: gradient descent and momentum on the elongated bowl from the same start, with the
 same alpha (momentum also uses beta). Right: momentum's convergence rate over the whole
-(alpha, beta) plane, computed from the 2x2 iteration matrices (``ngopt_course.convergence``),
+(alpha, beta) plane, computed from the 2x2 iteration matrices (``ngopt_course.experiments.convergence``),
 with the current setting marked. The note gives the steps each run needs to reach the
 tolerance, and says plainly when a setting diverges.
 """
@@ -18,12 +18,12 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from .._validation import check_int, check_real
-from ..convergence import gradient_descent_rate, momentum_divergence_boundary, momentum_rate_map
+from ..experiments.convergence import gradient_descent_rate, momentum_divergence_boundary, momentum_rate_map
 from ..optimizers import GradientDescent, Momentum
 from ..plots.momentum import plot_rate_map, region_label_positions
 from ..plots.style import MARK_COLOR
 from ..plots.surfaces import plot_path, plot_surface_contours
-from ..race import first_step_outside
+from ..experiments.race import first_step_outside
 from ..surfaces import get_surface, run_on_surface, surface_grid
 from ._base import Explorer
 

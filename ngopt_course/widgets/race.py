@@ -14,7 +14,7 @@ paths, loss curves) blitted onto it, so a Play frame, a new beta or a return to 
 surface redraws only the paths.
 
 The learning rate is one multiplier of each surface's recommended rates rather than one
-shared alpha: see ``ngopt_course.race`` for why.
+shared alpha: see ``ngopt_course.experiments.race`` for why.
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ from PIL import Image
 from .._validation import check_real
 from ..plots.adam import gap_range, plot_race, race_moving_artists, update_race
 from ..plots.style import OPTIMIZER_COLORS, OPTIMIZER_LABELS
-from ..race import OPTIMIZER_KEYS, Race, race_outcomes, run_race, start_presets
+from ..experiments.race import OPTIMIZER_KEYS, Race, race_outcomes, run_race, start_presets
 from ..surfaces import SURFACES, get_surface, surface_grid
 from ._base import Explorer
 

@@ -20,9 +20,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._validation import check_array, check_int, check_real, check_rng, check_same_m
-from .minibatch import iter_mini_batches, num_mini_batches
-from .optimizers import GradientDescent, StepOverflowError
+from .._validation import check_array, check_int, check_real, check_rng, check_same_m
+from ..minibatch import iter_mini_batches, num_mini_batches
+from ..optimizers import GradientDescent, StepOverflowError
 
 __all__ = [
     "make_line_data",

@@ -31,8 +31,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._validation import check_array, check_int, check_real, check_rng
-from .surfaces import get_surface
+from .._validation import check_array, check_int, check_real, check_rng
+from ..surfaces import get_surface
 
 __all__ = [
     "CRITICAL_POINT_KINDS",

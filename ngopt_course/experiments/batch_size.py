@@ -26,9 +26,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._validation import check_array, check_int, check_real, check_rng
-from .minibatch import iter_mini_batches, num_mini_batches
-from .nn import (
+from .._validation import check_array, check_int, check_real, check_rng
+from ..minibatch import iter_mini_batches, num_mini_batches
+from ..nn import (
     _check_activation,
     _check_dtype,
     _check_labels,
@@ -38,7 +38,7 @@ from .nn import (
     _forward,
     initialize_parameters,
 )
-from .optimizers import GradientDescent
+from ..optimizers import GradientDescent
 
 __all__ = ["SizeRun", "run_mini_batch_size", "compare_mini_batch_sizes", "LECTURE_SIZES"]
 

@@ -25,11 +25,11 @@ from typing import Optional
 
 import numpy as np
 
-from ._validation import check_array, check_int, check_real
-from .checkpoints import History
-from .nn import accuracy, predict
-from .optimizers import Adam, GradientDescent, Momentum
-from .training import train
+from .._validation import check_array, check_int, check_real
+from ..checkpoints import History
+from ..nn import accuracy, predict
+from ..optimizers import Adam, GradientDescent, Momentum
+from ..training import train
 
 __all__ = [
     "LAYER_DIMS",

@@ -39,7 +39,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._validation import check_array, check_int, check_real
+from .._validation import check_array, check_int, check_real
 
 __all__ = [
     "REGIONS",

@@ -26,9 +26,9 @@ from typing import Optional
 
 import numpy as np
 
-from ._validation import check_int, check_real
-from .optimizers import Adam, GradientDescent, Momentum, RMSProp
-from .surfaces import get_surface, run_on_surface
+from .._validation import check_int, check_real
+from ..optimizers import Adam, GradientDescent, Momentum, RMSProp
+from ..surfaces import get_surface, run_on_surface
 
 __all__ = [
     "OPTIMIZER_KEYS",
