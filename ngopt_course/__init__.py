@@ -47,6 +47,7 @@ from .schedules import (
     inverse_sqrt_decay,
     inverse_time_decay,
     manual_decay,
+    schedule_lr_decay,
     staircase_decay,
     tabulate_schedule,
 )
@@ -69,7 +70,7 @@ __all__ = [
     "StepOverflowError",
     # learning-rate decay
     "inverse_time_decay", "exponential_decay", "inverse_sqrt_decay", "staircase_decay",
-    "manual_decay", "tabulate_schedule",
+    "manual_decay", "schedule_lr_decay", "tabulate_schedule",
     # the network
     "initialize_parameters", "forward", "cost_and_grads", "predict", "accuracy",
     "gradient_check",

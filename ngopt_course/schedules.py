@@ -20,6 +20,7 @@ __all__ = [
     "inverse_sqrt_decay",
     "staircase_decay",
     "manual_decay",
+    "schedule_lr_decay",
     "tabulate_schedule",
 ]
 
@@ -154,6 +155,40 @@ def manual_decay(learning_rate0, drops, epoch_num):
     index = np.searchsorted(np.array(starts), epoch_num, side="right") - 1
     with np.errstate(over="ignore"):  # refused by _out, naming the arguments
         return _out(learning_rate0 * np.array(fractions)[index], "fraction * learning_rate0")
+
+
+def schedule_lr_decay(learning_rate0, epoch_num, decay_rate, time_interval):
+    """Inverse-time decay in fixed steps: alpha changes once every ``time_interval`` epochs.
+
+    alpha = alpha0 / (1 + decay_rate * floor((epoch_num - 1) / time_interval))
+
+    Parameters
+    ----------
+    learning_rate0 : float
+        alpha0, > 0.
+    epoch_num : int or array of int
+        Epoch, counted from 1 (as everywhere in the course).
+    decay_rate : float
+        >= 0 (0 keeps alpha0 forever).
+    time_interval : int
+        Epochs per stage, >= 1.
+
+    Notes
+    -----
+    The Coursera assignment "Optimization Methods" writes
+    alpha0 / (1 + decay_rate * floor(epoch_num / time_interval)) with its epochs counted
+    from 0. The course counts epochs from 1, so it floors ``epoch_num - 1``: the same rate
+    on the same pass through the data. With ``time_interval = 1000`` epochs 1-1000 use
+    alpha0, epochs 1001-2000 use alpha0 / (1 + decay_rate), and so on: every stage is
+    exactly ``time_interval`` epochs long, and the rate drops after epochs 1000, 2000, ...
+    """
+    learning_rate0 = check_real(learning_rate0, "learning_rate0", min_val=0.0, closed="neither")
+    decay_rate = check_real(decay_rate, "decay_rate", min_val=0.0)
+    time_interval = check_int(time_interval, "time_interval", min_val=1)
+    epoch_num = _check_epoch(epoch_num)
+    stages = (np.asarray(epoch_num) - 1) // time_interval
+    with np.errstate(over="ignore"):  # decay_rate * stages = inf gives alpha = 0, the limit
+        return _out(learning_rate0 / (1.0 + decay_rate * stages.astype(float)))
 
 
 def tabulate_schedule(schedule, num_epochs):

@@ -677,9 +677,11 @@ def _check_rate(rate, epoch, lr0, upper=True):
         assert np.all(np.asarray(rate) <= float(lr0.value) * (1 + 1e-12))
 
 
-@fuzzes("inverse_time_decay", "exponential_decay", "inverse_sqrt_decay", "staircase_decay", "manual_decay")
+@fuzzes("inverse_time_decay", "exponential_decay", "inverse_sqrt_decay", "staircase_decay", "manual_decay",
+        "schedule_lr_decay")
 @budget(500)
-@given(data=st.data(), which=st.sampled_from(["inverse_time", "exponential", "inverse_sqrt", "staircase", "manual"]))
+@given(data=st.data(), which=st.sampled_from(["inverse_time", "exponential", "inverse_sqrt", "staircase", "manual",
+                                                     "fixed_interval"]))
 def test_fuzz_decay_schedules(data, which):
     others = {
         "inverse_time": dict(decay=real_arg(0.0, None, draw_lo=-1.0, draw_hi=1e6)),
@@ -688,6 +690,8 @@ def test_fuzz_decay_schedules(data, which):
         "staircase": dict(drop=real_arg(0.0, 1.0, "right", draw_lo=-0.5, draw_hi=1.5),
                           per=int_arg(1, specials=(1, 10**6))),
         "manual": {},
+        "fixed_interval": dict(decay=real_arg(0.0, None, draw_lo=-1.0, draw_hi=1e6),
+                               per=int_arg(1, specials=(1, 10**6))),
     }[which]
     args = draw_args(data, lr0=real_arg(**LR0), epoch=epoch_arg(), **others)
     lr0, epoch = args["lr0"], args["epoch"]
@@ -714,6 +718,15 @@ def test_fuzz_decay_schedules(data, which):
             e = np.asarray(epoch.value, dtype=float)
             np.testing.assert_allclose(rate, float(k.value) / np.sqrt(e) * float(lr0.value),
                                        rtol=1e-12, atol=1e-300)
+    elif which == "fixed_interval":
+        decay, per = args["decay"], args["per"]
+        rate = call(ng.schedule_lr_decay, lr0, epoch, decay, per)
+        if rate is not Refused:
+            _check_rate(rate, epoch, lr0)
+            stages = (np.asarray(epoch.value).astype(np.int64) - 1) // int(per.value)
+            with np.errstate(over="ignore"):  # 1 + inf: the rate is 0
+                np.testing.assert_allclose(rate, float(lr0.value) / (1 + float(decay.value) * stages),
+                                           rtol=1e-12, atol=1e-300)
     elif which == "staircase":
         drop, per = args["drop"], args["per"]
         rate = call(ng.staircase_decay, lr0, drop, per, epoch)

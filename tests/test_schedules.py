@@ -7,6 +7,7 @@ from ngopt_course.schedules import (
     exponential_decay,
     inverse_sqrt_decay,
     inverse_time_decay,
+    schedule_lr_decay,
     staircase_decay,
     tabulate_schedule,
 )
@@ -17,6 +18,7 @@ SCHEDULES = {
     "exponential": lambda e: exponential_decay(0.2, e),
     "inverse_sqrt": lambda e: inverse_sqrt_decay(0.2, 1.0, e),
     "staircase": lambda e: staircase_decay(0.2, 0.5, 10, e),
+    "fixed_interval": lambda e: schedule_lr_decay(0.2, e, 1.0, 10),
 }
 ALL = pytest.mark.parametrize("schedule", list(SCHEDULES.values()), ids=list(SCHEDULES))
 
@@ -148,3 +150,38 @@ def test_manual_decay_is_piecewise_constant_from_the_given_epochs():
         manual_decay(1.0, ((8, 0.5), (3, 0.1)), 1)
     with pytest.raises(ValueError, match="epochs are counted from 1"):
         manual_decay(1.0, ((8, 0.5),), 0)
+
+
+def test_fixed_interval_stages_are_exactly_time_interval_epochs():
+    # alpha0 = 0.1, decay_rate = 1, every 1000 epochs, epochs 1..5000 (the capstone's plan):
+    # 0.1 for epochs 1-1000, 0.1 / 2 for 1001-2000, ..., 0.1 / 5 for 4001-5000.
+    epochs = np.arange(1, 5001)
+    rates = schedule_lr_decay(0.1, epochs, 1.0, 1000)
+    np.testing.assert_array_equal(rates, np.repeat([0.1, 0.1 / 2, 0.1 / 3, 0.1 / 4, 0.1 / 5], 1000))
+    assert schedule_lr_decay(0.1, 1000, 1.0, 1000) == 0.1
+    assert schedule_lr_decay(0.1, 1001, 1.0, 1000) == 0.05
+    # the drops fall after epochs 1000, 2000, 3000, 4000
+    np.testing.assert_array_equal(epochs[1:][np.diff(rates) < 0], [1001, 2001, 3001, 4001])
+
+
+def test_fixed_interval_equals_the_assignments_formula_on_zero_based_epochs():
+    # The assignment: alpha0 / (1 + decay_rate * floor(epoch_num / time_interval)), epoch_num from 0.
+    zero_based = np.arange(0, 300)
+    assignment = 0.3 / (1 + 0.5 * np.floor(zero_based / 7))
+    np.testing.assert_allclose(schedule_lr_decay(0.3, zero_based + 1, 0.5, 7), assignment, rtol=1e-15)
+    # time_interval = 1 is inverse-time decay on the number of completed epochs
+    assert schedule_lr_decay(0.2, 3, 1.0, 1) == 0.2 / 3
+
+
+@pytest.mark.parametrize(
+    "call, error, message",
+    [
+        (lambda: schedule_lr_decay(0.1, 1, 1.0, 0), ValueError, r"time_interval == 0, must be an integer in \[1, inf\]"),
+        (lambda: schedule_lr_decay(0.1, 1, -1.0, 10), ValueError, r"decay_rate == -1.0, must be in \[0, inf\)"),
+        (lambda: schedule_lr_decay(0.0, 1, 1.0, 10), ValueError, r"learning_rate0 == 0.0, must be in \(0, inf\)"),
+        (lambda: schedule_lr_decay(0.1, 1, 1.0, 2.5), TypeError, r"time_interval must be an integer, got float 2.5"),
+    ],
+)
+def test_fixed_interval_bad_arguments(call, error, message):
+    with pytest.raises(error, match=message):
+        call()
