@@ -1,6 +1,6 @@
 """capstone: the stepped schedule, the decision grid, runs and their summary.
 
-Oracles: the lecture's formula (schedules.inverse_time_decay), hand-made networks whose
+Oracles: the assignment's fixed-interval formula by hand, hand-made networks whose
 decision boundary is known (a line, a band), and ``train`` called directly.
 """
 
@@ -9,7 +9,7 @@ import math
 import numpy as np
 import pytest
 
-from ngopt_course import Adam, GradientDescent, Momentum, accuracy, inverse_time_decay, make_moons, train
+from ngopt_course import Adam, GradientDescent, Momentum, accuracy, make_moons, train
 from ngopt_course.experiments.capstone import (
     LAYER_DIMS,
     SETTINGS,
@@ -19,7 +19,6 @@ from ngopt_course.experiments.capstone import (
     cost_jitter,
     data_bounds,
     decision_grid,
-    inverse_time_decay_every,
     make_schedule,
     summarize_run,
     train_run,
@@ -35,44 +34,27 @@ def moons():
 # The schedule
 # ---------------------------------------------------------------------------
 
-def test_stepped_inverse_time_decay_by_hand():
-    # alpha0 / (1 + decay_rate * floor(epoch / 1000)), epochs from 1
-    assert inverse_time_decay_every(0.1, 1.0, 1) == 0.1
-    assert inverse_time_decay_every(0.1, 1.0, 999) == 0.1
-    assert inverse_time_decay_every(0.1, 1.0, 1000) == 0.05
-    assert inverse_time_decay_every(0.1, 1.0, 2999) == pytest.approx(0.1 / 3, rel=1e-15)
-    assert inverse_time_decay_every(0.1, 1.0, 5000) == pytest.approx(0.1 / 6, rel=1e-15)
-    assert inverse_time_decay_every(0.2, 0.5, 20, time_interval=10) == pytest.approx(0.2 / 2, rel=1e-15)
-    epochs = np.arange(1, 3001)
-    rates = inverse_time_decay_every(0.1, 1.0, epochs)
-    assert rates.shape == (3000,) and len(np.unique(rates)) == 4      # 0.1, 0.05, 0.033, 0.025
-    np.testing.assert_array_equal(inverse_time_decay_every(0.3, 0.0, epochs), 0.3)
-
-
-def test_interval_one_is_the_lectures_formula():
-    epochs = np.arange(1, 50)
-    np.testing.assert_allclose(inverse_time_decay_every(0.2, 1.0, epochs, time_interval=1),
-                               inverse_time_decay(0.2, 1.0, epochs), rtol=1e-15)
-
-
-@pytest.mark.parametrize("args, match", [
-    ((0.1, 1.0, 0), r"epoch_num == 0, must be an integer >= 1"),
-    ((0.1, 1.0, np.array([1, 0])), r"epochs count from 1"),
-    ((0.1, 1.0, 1.5), r"must be an integer >= 1"),
-    ((0.0, 1.0, 1), r"learning_rate0 == 0"),
-    ((0.1, -1.0, 1), r"decay_rate == -1"),
-])
-def test_stepped_decay_refuses_bad_arguments(args, match):
-    with pytest.raises(ValueError, match=match):
-        inverse_time_decay_every(*args)
-    with pytest.raises(ValueError, match=r"time_interval == 0"):
-        inverse_time_decay_every(0.1, 1.0, 5, time_interval=0)
+def test_decay_setting_is_the_fixed_interval_schedule_by_hand():
+    # alpha0 / (1 + decay_rate * floor((epoch - 1) / 1000)), epochs from 1: stages of exactly
+    # 1000 epochs, drops after epochs 1000, 2000, 3000 and 4000
+    schedule = make_schedule("decay")
+    assert schedule(1) == 0.1 and schedule(1000) == 0.1
+    assert schedule(1001) == 0.05 and schedule(2000) == 0.05
+    assert schedule(2001) == pytest.approx(0.1 / 3, rel=1e-15)
+    assert schedule(4001) == pytest.approx(0.1 / 5, rel=1e-15) and schedule(5000) == pytest.approx(0.02, rel=1e-15)
+    rates = schedule(np.arange(1, 5001))
+    values, counts = np.unique(rates, return_counts=True)
+    assert len(values) == 5 and np.all(counts == 1000)                 # five stages of exactly 1000 epochs
+    drops = np.flatnonzero(np.diff(rates) < 0) + 1                     # the last epoch before each drop
+    np.testing.assert_array_equal(drops, [1000, 2000, 3000, 4000])
+    # the assignment's formula on 0-based epochs gives the same rate on the same pass
+    np.testing.assert_allclose(rates, 0.1 / (1 + np.floor(np.arange(0, 5000) / 1000)), rtol=1e-15)
 
 
 def test_settings_and_their_schedules():
     assert make_schedule("small") is None and make_schedule("large") is None
     schedule = make_schedule("decay")
-    assert [schedule(e) for e in (1, 999, 1000, 2000)] == pytest.approx([0.1, 0.1, 0.05, 0.1 / 3], rel=1e-15)
+    assert [schedule(e) for e in (1, 1000, 1001, 2001)] == pytest.approx([0.1, 0.1, 0.05, 0.1 / 3], rel=1e-15)
     assert SETTINGS["small"].learning_rate0 == 0.0007 and SETTINGS["decay"].decay_rate == 1.0
     with pytest.raises(ValueError, match="setting == 'tiny'"):
         make_schedule("tiny")

@@ -6,8 +6,11 @@ Three learning-rate settings (``SETTINGS``):
 
 - ``"small"``: a fixed alpha = 0.0007, small enough to be safe for every optimizer;
 - ``"large"``: a fixed alpha = 0.1;
-- ``"decay"``: alpha0 = 0.1 lowered every 1000 epochs by inverse-time decay,
-  alpha = alpha0 / (1 + decay_rate * floor(epoch_num / 1000)) with decay_rate = 1.
+- ``"decay"``: alpha0 = 0.1 lowered every 1000 epochs by the assignment's fixed-interval
+  inverse-time decay (``schedules.schedule_lr_decay``), alpha = alpha0 / (1 + decay_rate *
+  floor((epoch_num - 1) / 1000)) with decay_rate = 1 and epochs counted from 1: epochs
+  1-1000 use 0.1, 1001-2000 use 0.05, ..., 4001-5000 use 0.02; the rate drops after
+  epochs 1000, 2000, 3000 and 4000.
 
 This module trains a run (``train_run``, a thin wrapper of ``training.train``), keeps
 what the comparison needs (``CapstoneRun``: parameters, history, accuracy, time, the
@@ -29,6 +32,7 @@ from .._validation import check_array, check_int, check_real
 from ..checkpoints import History
 from ..nn import accuracy, predict
 from ..optimizers import Adam, GradientDescent, Momentum
+from ..schedules import schedule_lr_decay
 from ..training import train
 
 __all__ = [
@@ -40,7 +44,6 @@ __all__ = [
     "OPTIMIZER_NAMES",
     "Setting",
     "SETTINGS",
-    "inverse_time_decay_every",
     "make_schedule",
     "capstone_optimizer",
     "data_bounds",
@@ -74,7 +77,7 @@ class Setting:
         alpha (fixed) or alpha0 (the first epochs' rate under the schedule).
     decay_rate : float or None
         None for a fixed learning rate; else the decay rate of
-        ``inverse_time_decay_every`` (every ``DECAY_INTERVAL`` epochs).
+        ``schedules.schedule_lr_decay`` (every ``DECAY_INTERVAL`` epochs).
     """
 
     key: str
@@ -92,43 +95,13 @@ SETTINGS = MappingProxyType({
 })
 
 
-def inverse_time_decay_every(learning_rate0, decay_rate, epoch_num, time_interval=DECAY_INTERVAL):
-    """alpha = alpha0 / (1 + decay_rate * floor(epoch_num / time_interval)).
-
-    The lecture's inverse-time decay applied in steps: alpha stays fixed for
-    ``time_interval`` epochs at a time. With many quick epochs (here 5 mini-batches
-    each) decaying every epoch would shrink alpha to nothing long before training is
-    done. Epochs count from 1, so with ``time_interval = 1000`` epochs 1-999 use
-    alpha0, epochs 1000-1999 alpha0 / 2, 2000-2999 alpha0 / 3, and so on.
-
-    Parameters
-    ----------
-    learning_rate0 : float
-        alpha0, > 0.
-    decay_rate : float
-        >= 0.
-    epoch_num : int or array of int
-        >= 1.
-    time_interval : int, default 1000
-        >= 1.
-    """
-    learning_rate0 = check_real(learning_rate0, "learning_rate0", min_val=0.0, closed="neither")
-    decay_rate = check_real(decay_rate, "decay_rate", min_val=0.0)
-    time_interval = check_int(time_interval, "time_interval", min_val=1)
-    epochs = np.asarray(epoch_num)
-    if epochs.dtype.kind not in "iu" or (epochs.size and epochs.min() < 1):
-        raise ValueError(f"epoch_num == {epoch_num!r}, must be an integer >= 1 (epochs count from 1) or an array of them")
-    out = learning_rate0 / (1.0 + decay_rate * (epochs // time_interval))
-    return float(out) if out.ndim == 0 else out
-
-
 def make_schedule(setting):
     """The function epoch_num -> alpha that ``train(schedule=...)`` needs, or None if alpha is fixed."""
     setting = _get_setting(setting)
     if setting.decay_rate is None:
         return None
     alpha0, rate = setting.learning_rate0, setting.decay_rate
-    return lambda epoch_num: inverse_time_decay_every(alpha0, rate, epoch_num)
+    return lambda epoch_num: schedule_lr_decay(alpha0, epoch_num, rate, DECAY_INTERVAL)
 
 
 def _get_setting(setting):
