@@ -39,6 +39,7 @@ __all__ = [
     "make_optimizer",
     "run_on_surface",
     "surface_grid",
+    "rotated_bowl",
 ]
 
 
@@ -294,6 +295,60 @@ SURFACES = MappingProxyType({
         ),
     ]
 })
+
+
+def rotated_bowl(angle_degrees=45.0):
+    """The elongated bowl turned by ``angle_degrees`` about its minimum (not in ``SURFACES``).
+
+    f(x, y) = (a u² + b w²) / 2 with (u, w) the point turned back by the angle,
+    u = cos θ x + sin θ y, w = -sin θ x + cos θ y, and a = 0.2, b = 10 as in
+    ``SURFACES["elongated_bowl"]``. Its start is the bowl's start turned by the same angle,
+    so an optimizer that does not care about the axes (gradient descent, momentum) takes
+    exactly the turned path. RMSProp and Adam divide each coordinate by its own average:
+    on the turned bowl both coordinates mix the steep and the shallow direction, so that
+    division can no longer tell them apart.
+
+    Parameters
+    ----------
+    angle_degrees : float, default 45.0
+        The turn, counter-clockwise; 0 gives the elongated bowl itself.
+
+    Returns
+    -------
+    Surface
+    """
+    angle_degrees = check_real(angle_degrees, "angle_degrees")
+    theta = np.deg2rad(angle_degrees)
+    c, s = float(np.cos(theta)), float(np.sin(theta))
+
+    def f(x, y):
+        return _bowl_f(c * x + s * y, -s * x + c * y)
+
+    def grad(x, y):
+        du, dw = _bowl_grad(c * np.asarray(x, dtype=float) + s * np.asarray(y, dtype=float),
+                            -s * np.asarray(x, dtype=float) + c * np.asarray(y, dtype=float))
+        return c * du - s * dw, s * du + c * dw        # turn the gradient forward again
+
+    bowl = SURFACES["elongated_bowl"]
+    x0, y0 = bowl.start
+    return Surface(
+        name=f"rotated_bowl_{angle_degrees:g}",
+        title=f"Elongated bowl turned by {angle_degrees:g}°",
+        f=f,
+        grad=grad,
+        bounds=((-5.0, 5.0), (-5.0, 5.0)),
+        start=(c * x0 - s * y0, s * x0 + c * y0),
+        minimum=(0.0, 0.0),
+        f_min=0.0,
+        learning_rates=bowl.learning_rates,
+        num_steps=300,
+        tol=bowl.tol,
+        description=(
+            "The elongated bowl, turned: gradient descent and momentum take the same steps "
+            "as on the bowl, turned; RMSProp and Adam lose their advantage, because their "
+            "per-coordinate scaling only separates steep from shallow along the axes."
+        ),
+    )
 
 
 def get_surface(surface):
