@@ -116,14 +116,35 @@ def test_check_cells_are_collapsed(path):
     assert not open_, f"{path.name}: check cells {open_} are not collapsed (metadata jupyter.source_hidden)"
 
 
+def optional_sections(cells):
+    """(heading cell index, [indices of the cells in its section]) for every Optional section."""
+    sections, current, level = [], None, None
+    for i, cell in enumerate(cells):
+        if cell["cell_type"] == "markdown":
+            for line in _source(cell).split("\n"):
+                heading = HEADING.match(line)
+                if not heading:
+                    continue
+                depth = len(heading.group(1))
+                if "optional" in line.lower() and current is None:
+                    current, level = (i, []), depth
+                    sections.append(current)
+                elif current is not None and "optional" not in line.lower() and depth <= level:
+                    current = None
+        if current is not None and i != current[0]:
+            current[1].append(i)
+    return sections
+
+
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=ids)
-def test_optional_sections_say_what_they_need(path):
-    for i, cell in enumerate(_cells(path)):
-        source = _source(cell)
-        if cell["cell_type"] == "markdown" and any(HEADING.match(l) and "optional" in l.lower()
-                                                   for l in source.split("\n")):
-            assert "You will need" in source or "needs" in source.lower(), (
-                f"{path.name} cell {i}: an Optional section says what it needs")
-            assert cell.get("metadata", {}).get("jupyter", {}).get("source_hidden") is not None \
-                or cell.get("metadata", {}).get("heading_collapsed"), (
-                f"{path.name} cell {i}: an Optional section's heading is collapsed")
+def test_optional_sections_say_what_they_need_and_start_collapsed(path):
+    cells = _cells(path)
+    for head, members in optional_sections(cells):
+        cell = cells[head]
+        assert "you will need" in _source(cell).lower(), f"{path.name} cell {head}: say what the Optional part needs"
+        heading_collapsed = cell.get("metadata", {}).get("jp-MarkdownHeadingCollapsed") is True
+        # a section with a widget keeps its heading open (a collapsed widget cannot be used),
+        # and collapses the source of its code cells instead
+        code = [cells[i] for i in members if cells[i]["cell_type"] == "code"]
+        sources_hidden = bool(code) and all(c.get("metadata", {}).get("jupyter", {}).get("source_hidden") for c in code)
+        assert heading_collapsed or sources_hidden, f"{path.name} cell {head}: an Optional section starts collapsed"
