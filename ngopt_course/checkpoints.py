@@ -47,9 +47,11 @@ FORMAT_VERSION = 1
 _OPTIMIZERS = {
     "GradientDescent": (GradientDescent, (), GradientDescentState),
     "Momentum": (Momentum, ("beta",), MomentumState),
-    "RMSProp": (RMSProp, ("beta", "epsilon"), RMSPropState),
-    "Adam": (Adam, ("beta1", "beta2", "epsilon"), AdamState),
+    "RMSProp": (RMSProp, ("beta", "epsilon", "eps_root"), RMSPropState),
+    "Adam": (Adam, ("beta1", "beta2", "epsilon", "eps_root"), AdamState),
 }
+# Hyperparameters added since files were first written, with the value older files mean.
+_ADDED_HYPERPARAMETERS = {"eps_root": 0.0}
 _BIT_GENERATORS = ("PCG64", "PCG64DXSM", "MT19937", "Philox", "SFC64")
 
 
@@ -323,6 +325,9 @@ def _from_arrays(arrays):
     if not isinstance(name, str) or name not in _OPTIMIZERS:
         raise CheckpointError(f"unknown optimizer {name!r}, expected one of {sorted(_OPTIMIZERS)}")
     expected_hyper = {"learning_rate", *_OPTIMIZERS[name][1]}
+    for h, value in _ADDED_HYPERPARAMETERS.items():
+        if h in expected_hyper and h not in hyper:  # a file from before h existed
+            hyper[h] = value
     if set(hyper) != expected_hyper:
         raise CheckpointError(f"{name} has hyperparameters {sorted(expected_hyper)}, the file has {sorted(hyper)}")
     if t < 0 or epochs_completed < 0:

@@ -1,41 +1,189 @@
 """Gradient descent, momentum, RMSProp and Adam, as the lecture writes them.
 
-Parameters and gradients are dicts of arrays with the same keys ("W1", "b1", ...).
-Each optimizer holds only its hyperparameters; everything that changes from step to
-step lives in an explicit state value (``v``, ``s``, ``t``) that ``init`` creates and
-``step`` carries forward, so a learner can print it, save it and restore it::
-
-    opt = Adam(learning_rate=0.01)
-    state = opt.init(params)                      # AdamState(v={...}, s={...}, t=0)
-    params, state = opt.step(params, grads, state)
-
-**``step`` updates in place.** Like ``torch.optim``, it overwrites the arrays of
-``params`` and of ``state`` and returns the same objects: on 10 million parameters an
-update that allocates new arrays is several times slower (``benchmarks/``). To keep a
-trajectory, copy: ``copy_arrays(params)``.
-
-``step`` refuses bad input before touching any array (ValueError or TypeError naming
-it: a NaN in ``grads``, mismatched keys or shapes, an ``epsilon`` that rounds to 0 in
-float32). An update whose arithmetic overflows (a learning rate far too large for the
-gradients) raises ValueError afterwards, instead of numpy's warning and silent infinities.
-
-Each update is one small kernel whose lines follow the slide's formulas; ``_inplace``
-runs it over large arrays in cache-sized blocks.
+First the four updates as plain functions of one array (new arrays out, inputs left
+alone), line for line the slides' formulas. Then the optimizers, which apply them to
+every array of a network's ``params`` dict with an explicit state (``init``, ``step``).
+Large arrays take the fast path (``_fast/updates.py``): the same arithmetic, in place.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from contextlib import contextmanager
-from dataclasses import dataclass, field
-from functools import lru_cache
-
 import numpy as np
 
-from ._inplace import apply_blocked, sums_are_finite
-from ._validation import as_array, check_finite_dict, check_int, check_matching_dicts, check_real
+
+def gradient_descent_update(W, dW, learning_rate):
+    """One step of gradient descent on one parameter array.
+
+    .. math:: W := W - \\alpha \\, dW
+
+    Parameters
+    ----------
+    W, dW : ndarray
+        A parameter (e.g. W1 or b1) and its gradient dJ/dW, of one shape.
+    learning_rate : float
+        alpha, > 0.
+
+    Returns
+    -------
+    W : ndarray
+        The new parameter, a new array (the inputs are not changed).
+    """
+    W = W - learning_rate * dW
+    return W
+
+
+def momentum_update(W, dW, v, beta, learning_rate):
+    """One step of gradient descent with momentum, as the lecture writes it.
+
+    .. math:: v_{dW} = \\beta v_{dW} + (1 - \\beta) dW, \\qquad W := W - \\alpha v_{dW}
+
+    Parameters
+    ----------
+    W, dW : ndarray
+        A parameter and its gradient, of one shape.
+    v : ndarray
+        The velocity: the exponentially weighted average of past gradients; zeros at first.
+    beta : float
+        In [0, 1), e.g. 0.9: v averages about the last 1 / (1 - beta) gradients.
+    learning_rate : float
+        alpha, > 0.
+
+    Returns
+    -------
+    W, v : ndarray
+        New arrays; the inputs are not changed.
+
+    Notes
+    -----
+    No bias correction, as in the lecture: after about 1 / (1 - beta) steps v has warmed
+    up. PyTorch's ``SGD(momentum=beta)`` drops the (1 - beta) (``v = beta v + dW``); its
+    v is ours divided by (1 - beta), so ``lr = alpha (1 - beta)`` gives the same steps.
+    """
+    v = beta * v + (1 - beta) * dW
+    W = W - learning_rate * v
+    return W, v
+
+
+def rmsprop_update(W, dW, s, beta, learning_rate, epsilon, *, eps_root=0.0):
+    """One step of RMSProp (root mean square prop) on one parameter array.
+
+    .. math::
+
+        S_{dW} = \\beta S_{dW} + (1 - \\beta) dW^2, \\qquad
+        W := W - \\alpha \\frac{dW}{\\sqrt{S_{dW} + \\epsilon_{root}} + \\epsilon}
+
+    Parameters
+    ----------
+    W, dW : ndarray
+        A parameter and its gradient, of one shape.
+    s : ndarray
+        The exponentially weighted average of the squared gradients (element-wise); zeros at first.
+    beta : float
+        In [0, 1).
+    learning_rate : float
+        alpha, > 0.
+    epsilon : float
+        Added outside the square root, so the denominator is never zero (1e-8 is usual).
+    eps_root : float, keyword-only, default 0.0
+        Added inside the square root (as in optax).
+
+    Returns
+    -------
+    W, s : ndarray
+        New arrays; the inputs are not changed.
+
+    Notes
+    -----
+    The RMSProp slide has no epsilon; the lecture adds it when it comes to Adam. The
+    course puts it outside the square root, as PyTorch's ``RMSprop`` does (which calls
+    beta ``alpha``, default 0.99). No bias correction.
+    """
+    s = beta * s + (1 - beta) * dW**2
+    W = W - learning_rate * dW / (np.sqrt(s + eps_root) + epsilon)
+    return W, s
+
+
+def adam_update(W, dW, v, s, t, learning_rate, beta1, beta2, epsilon, *, eps_root=0.0):
+    """One step of Adam (adaptive moment estimation) on one parameter array.
+
+    .. math::
+
+        v_{dW} = \\beta_1 v_{dW} + (1 - \\beta_1) dW, \\qquad
+        S_{dW} = \\beta_2 S_{dW} + (1 - \\beta_2) dW^2, \\\\
+        v^{corrected} = \\frac{v_{dW}}{1 - \\beta_1^t}, \\qquad
+        S^{corrected} = \\frac{S_{dW}}{1 - \\beta_2^t}, \\\\
+        W := W - \\alpha \\frac{v^{corrected}}{\\sqrt{S^{corrected} + \\epsilon_{root}} + \\epsilon}
+
+    Parameters
+    ----------
+    W, dW : ndarray
+        A parameter and its gradient, of one shape.
+    v, s : ndarray
+        The averages of the gradients (first moment, as momentum) and of their squares
+        (second moment, as RMSProp), without bias correction; zeros at first.
+    t : int
+        This step's number, counted from 1 (the bias correction divides by 1 - beta^t).
+    learning_rate : float
+        alpha, > 0.
+    beta1, beta2 : float
+        In [0, 1); usually 0.9 and 0.999.
+    epsilon : float
+        Added outside the square root (1e-8 is usual).
+    eps_root : float, keyword-only, default 0.0
+        Added inside the square root: ``epsilon=0, eps_root=1e-8`` is the slide's formula.
+
+    Returns
+    -------
+    W, v, s : ndarray
+        New arrays. v and s are the raw averages, NOT bias-corrected: the correction is
+        recomputed from them at every step, so they are what the next step needs.
+
+    Notes
+    -----
+    Where epsilon goes: the lecture's slide writes sqrt(S_corrected + epsilon), inside the
+    root; Kingma & Ba (2015) and PyTorch write sqrt(S_corrected) + epsilon, outside. The
+    course follows the paper (``epsilon``); ``eps_root`` gives the slide's form (as optax
+    does). They differ only where S is tiny: the slide's form moves at most
+    alpha v / sqrt(eps_root) there, the paper's alpha v / epsilon.
+    """
+    v = beta1 * v + (1 - beta1) * dW
+    s = beta2 * s + (1 - beta2) * dW**2
+    v_corrected = v / (1 - beta1**t)
+    s_corrected = s / (1 - beta2**t)
+    W = W - learning_rate * v_corrected / (np.sqrt(s_corrected + eps_root) + epsilon)
+    return W, v, s
+
+
+# ---------------------------------------------------------------------------
+# The optimizers: the updates above over a dict of arrays, with explicit state
+# ---------------------------------------------------------------------------
+#
+#     opt = Adam(learning_rate=0.01)
+#     state = opt.init(params)                      # AdamState(v={...}, s={...}, t=0)
+#     params, state = opt.step(params, grads, state)
+#
+# ``step`` updates in place: like ``torch.optim``, it overwrites the arrays of ``params``
+# and of ``state`` and returns the same objects (on 10 million parameters an update that
+# allocates new arrays is several times slower: benchmarks/). To keep a trajectory, copy:
+# ``copy_arrays(params)``. It refuses bad input before touching any array (a NaN in
+# ``grads``, mismatched keys or shapes, an epsilon that rounds to 0 in float32), and an
+# update whose arithmetic overflows raises StepOverflowError instead of leaving silent
+# infinities behind numpy's warning.
+
+from collections.abc import Mapping  # noqa: E402  (below the formulas, which need only numpy)
+from dataclasses import dataclass, field  # noqa: E402
+from functools import lru_cache  # noqa: E402
+import operator  # noqa: E402
+
+from ._fast.blocks import sums_are_finite  # noqa: E402
+from ._fast.updates import adam_, applies, gradient_descent_, momentum_, rmsprop_  # noqa: E402
+from ._validation import as_array, check_finite_dict, check_int, check_matching_dicts, check_real  # noqa: E402
 
 __all__ = [
+    "gradient_descent_update",
+    "momentum_update",
+    "rmsprop_update",
+    "adam_update",
     "GradientDescent",
     "Momentum",
     "RMSProp",
@@ -48,63 +196,6 @@ __all__ = [
     "StepOverflowError",
 ]
 
-
-def _check_mapping(arrays, name):
-    if not isinstance(arrays, Mapping):
-        raise TypeError(f"{name} must be a dict of arrays like {{'W1': ..., 'b1': ...}}, got {type(arrays).__name__}")
-    return arrays
-
-
-def copy_arrays(arrays):
-    """Return a dict with a copy of every array: ``step`` works in place, this keeps a snapshot."""
-    return {key: np.array(value, copy=True) for key, value in _check_mapping(arrays, "arrays").items()}
-
-
-# ---------------------------------------------------------------------------
-# The kernels: one formula per line, in place (``tmp`` is a scratch buffer).
-# ``apply_blocked`` runs them block by block on large arrays. Scalars such as
-# 1 - beta are computed once per step in float64 by ``step`` and arrive as 0-d
-# arrays (cheaper per ufunc call than Python floats, same values).
-# ---------------------------------------------------------------------------
-
-def _ewa_(avg, x, beta, one_minus_beta, tmp):
-    """avg = beta avg + (1 - beta) x, in place: the exponentially weighted average step."""
-    avg *= beta
-    avg += np.multiply(x, one_minus_beta, out=tmp)
-
-
-def _gradient_descent_kernel(W, dW, tmp, *, learning_rate):
-    W -= np.multiply(dW, learning_rate, out=tmp)                      # W := W - alpha dW
-
-
-def _momentum_kernel(W, dW, v, tmp, *, learning_rate, beta, one_minus_beta):
-    _ewa_(v, dW, beta, one_minus_beta, tmp)                           # v = beta v + (1 - beta) dW
-    W -= np.multiply(v, learning_rate, out=tmp)                       # W := W - alpha v
-
-
-def _rmsprop_kernel(W, dW, s, tmp, *, learning_rate, beta, one_minus_beta, epsilon):
-    _ewa_(s, np.square(dW, out=tmp), beta, one_minus_beta, tmp)       # s = beta s + (1 - beta) dW^2
-    np.add(np.sqrt(s, out=tmp), epsilon, out=tmp)                     # sqrt(s) + epsilon
-    W -= np.multiply(np.divide(dW, tmp, out=tmp), learning_rate, out=tmp)  # W := W - alpha dW / (sqrt(s) + epsilon)
-
-
-def _adam_kernel(W, dW, v, s, tmp, *, beta1, one_minus_beta1, beta2, one_minus_beta2,
-                 one_minus_beta2_t, epsilon, learning_rate_over_one_minus_beta1_t):
-    _ewa_(v, dW, beta1, one_minus_beta1, tmp)                         # v = beta1 v + (1 - beta1) dW
-    _ewa_(s, np.square(dW, out=tmp), beta2, one_minus_beta2, tmp)     # s = beta2 s + (1 - beta2) dW^2
-    # sqrt(s_corrected) + epsilon, with s_corrected = s / (1 - beta2^t)
-    np.add(np.sqrt(np.divide(s, one_minus_beta2_t, out=tmp), out=tmp), epsilon, out=tmp)
-    # W := W - alpha v_corrected / (sqrt(s_corrected) + epsilon), with v_corrected = v / (1 - beta1^t)
-    W -= np.multiply(np.divide(v, tmp, out=tmp), learning_rate_over_one_minus_beta1_t, out=tmp)
-
-
-class StepOverflowError(ValueError):
-    """An update overflowed: params or the state now hold inf or NaN (``step`` works in place)."""
-
-
-# ---------------------------------------------------------------------------
-# State values
-# ---------------------------------------------------------------------------
 
 @dataclass
 class GradientDescentState:
@@ -138,57 +229,17 @@ class AdamState:
     t: int = 0
 
 
-def _zeros_like(params):
-    _check_mapping(params, "params")
-    return {key: np.zeros_like(as_array(value, f"params[{key!r}]")) for key, value in params.items()}
+class StepOverflowError(ValueError):
+    """An update overflowed: params or the state now hold inf or NaN (``step`` works in place)."""
 
 
-#: Largest step count accepted: beta ** t needs t as a float (2^63 is far beyond any run).
-_MAX_T = 2**63 - 1
+def copy_arrays(arrays):
+    """Return a dict with a copy of every array: ``step`` works in place, this keeps a snapshot."""
+    return {key: np.array(value, copy=True) for key, value in _check_mapping(arrays, "arrays").items()}
 
-
-@lru_cache(maxsize=64)
-def _check_constants_fit(learning_rate, epsilon, dtype, what="learning_rate"):
-    """Refuse hyperparameters that the params' dtype cannot hold (float32 ends near 3.4e38).
-
-    A learning rate that overflows to inf makes even a zero gradient a NaN step (and
-    inf times a gradient raises no floating-point error to catch afterwards), and an
-    epsilon that rounds to 0 lets sqrt(s) + epsilon be 0. ``what`` names the learning
-    rate as the kernel uses it (Adam's is divided by 1 - beta1^t).
-    """
-    dtype = np.result_type(dtype, np.float32)  # the dtype the kernels compute in
-    info = np.finfo(dtype)
-    for name, value in ((what, learning_rate), ("epsilon", epsilon)):
-        if value is not None and not value <= float(info.max):  # inf included
-            raise ValueError(f"{name} == {value!r} does not fit in {dtype}, the dtype of params "
-                             f"(largest {float(info.max):.4g})")
-    if epsilon is not None and dtype.type(epsilon) == 0:
-        raise ValueError(
-            f"epsilon == {epsilon!r} rounds to 0 in {dtype}, the dtype of params, so sqrt(s) + epsilon "
-            f"could be 0; use epsilon >= {float(info.smallest_subnormal)!r}"
-        )
-
-
-def _check_params(params, name="params"):
-    _check_mapping(params, name)
-    for key, value in params.items():
-        if not isinstance(value, np.ndarray) or value.dtype.kind != "f":
-            kind = type(value).__name__ if not isinstance(value, np.ndarray) else f"array of {value.dtype}"
-            raise TypeError(
-                f"{name}[{key!r}] must be a float numpy array (it is updated in place), got {kind}"
-            )
-        if not value.flags.writeable:
-            raise ValueError(
-                f"{name}[{key!r}] is read-only and is updated in place; pass a writeable copy, np.array(...)"
-            )
-
-
-# ---------------------------------------------------------------------------
-# The optimizers
-# ---------------------------------------------------------------------------
 
 class _Optimizer:
-    """Shared plumbing: hyperparameter checks, argument checks, one kernel per array."""
+    """What the four optimizers share: the learning rate, the argument checks, overflow detection."""
 
     _hyper: tuple = ()
     _state_arrays: tuple = ()
@@ -196,6 +247,7 @@ class _Optimizer:
 
     def __init__(self, learning_rate):
         self.learning_rate = learning_rate
+        self._known = None  # the params and state last checked whole (see _checked)
 
     @property
     def learning_rate(self):
@@ -207,72 +259,62 @@ class _Optimizer:
         self._learning_rate = check_real(value, "learning_rate", min_val=0.0, closed="neither")
 
     def __repr__(self):
-        args = ", ".join(f"{name}={getattr(self, name)!r}" for name in ("learning_rate", *self._hyper))
+        hyper = [name for name in self._hyper if name != "eps_root" or self.eps_root]  # as before eps_root
+        args = ", ".join(f"{name}={getattr(self, name)!r}" for name in ("learning_rate", *hyper))
         return f"{type(self).__name__}({args})"
 
     def _checked(self, params, grads, state):
-        state_class = self._state_class
-        if not isinstance(state, state_class):
-            raise TypeError(
-                f"state must be the {state_class.__name__} made by {type(self).__name__}.init(params), "
-                f"got {type(state).__name__}"
-            )
-        check_matching_dicts(params, grads)
-        _check_params(params)
-        # t counts the steps taken; Adam divides by 1 - beta^(t + 1), which is 0 if t = -1.
-        check_int(state.t, "state.t", min_val=0, max_val=_MAX_T)
-        grads = {key: as_array(value, f"grads[{key!r}]") for key, value in grads.items()}
-        for key, value in grads.items():  # checked before any array is touched, like NaN below
-            if value.dtype.kind not in "fiu":
-                raise TypeError(f"grads[{key!r}] must hold real numbers, got an array of dtype {value.dtype}")
-        if not sums_are_finite(grads.values()):  # one read of each gradient, large ones on both cores
-            check_finite_dict(grads, "grads")  # finds the NaN or inf, names it and refuses the step
-        for name in self._state_arrays:
-            arrays = getattr(state, name)
-            try:
-                check_matching_dicts(params, arrays, "params", f"state.{name}")
-            except ValueError as err:
-                raise ValueError(f"{err} (was the state made by init() for these params?)") from None
-            _check_params(arrays, f"state.{name}")
-        for dtype in {W.dtype for W in params.values()}:
-            _check_constants_fit(self.learning_rate, getattr(self, "epsilon", None), dtype)
+        """Check ``step``'s arguments before any array changes; return grads as arrays.
+
+        What stays the same from step to step (the keys, arrays, shapes and dtypes of
+        params and of the state) is checked whole the first time this optimizer sees
+        them, and again whenever params or the state holds other arrays. What each step
+        brings (grads, state.t, the learning rate) is checked every time.
+        """
+        if not self._same_as_known(params, state):
+            self._known = None
+            _check_structure(self, params, state)
+            self._known = (state, params, tuple(params), self._arrays(params, state),
+                           {W.dtype for W in params.values()})
+        dtypes = self._known[4]
+        grads = _checked_grads(params, grads)
+        t = state.t
+        if type(t) is not int or not 0 <= t <= _MAX_T:  # Adam divides by 1 - beta^(t + 1): 0 if t = -1
+            check_int(t, "state.t", min_val=0, max_val=_MAX_T)
+        for dtype in dtypes:
+            _check_constants_fit(self.learning_rate, getattr(self, "epsilon", None),
+                                 getattr(self, "eps_root", 0.0), dtype)
         return grads
 
-    @contextmanager
-    def _refusing_overflow(self, params, state):
-        """Raise StepOverflowError after an update whose arithmetic overflowed (numpy would only warn).
+    def _arrays(self, params, state):
+        arrays = list(params.values())
+        for name in self._state_arrays:
+            arrays += getattr(state, name).values()
+        return arrays
 
-        numpy reports floating-point errors to the ``call`` handler at no cost while
-        there are none, so a normal step pays nothing for this check.
-        """
-        errors = []
-        with np.errstate(over="call", invalid="call", divide="call", call=lambda kind, flag: errors.append(kind)):
-            yield
-        if errors:
-            arrays = {f"params[{key!r}]": W for key, W in params.items()}
-            for name in self._state_arrays:
-                arrays.update({f"state.{name}[{key!r}]": a for key, a in getattr(state, name).items()})
-            bad = [name for name, a in arrays.items() if not np.isfinite(a).all()]
-            raise StepOverflowError(
-                f"the update hit a floating-point {errors[0]} and left inf or NaN in {', '.join(bad) or 'a result'}: "
-                f"learning_rate == {self.learning_rate!r} or the gradients are far too large (or params already "
-                "held inf). The step worked in place; restore copies made with copy_arrays()"
-            )
+    def _same_as_known(self, params, state):
+        known = self._known
+        if known is None or known[0] is not state or known[1] is not params or tuple(params) != known[2]:
+            return False
+        try:
+            arrays = self._arrays(params, state)
+        except AttributeError:  # a state dict replaced by something else: the full check says what
+            return False
+        # The same arrays, still writeable (a flag that can be switched off between steps).
+        return (len(arrays) == len(known[3]) and all(map(operator.is_, arrays, known[3]))
+                and all([a.flags.writeable for a in arrays]))
+
+    def _refusing_overflow(self, params, state):
+        return _RefusingOverflow(self, params, state)
 
 
 class GradientDescent(_Optimizer):
-    """Plain (mini-batch) gradient descent.
+    """Plain (mini-batch) gradient descent: ``W := W - alpha dW`` (:func:`gradient_descent_update`).
 
     Parameters
     ----------
     learning_rate : float
         alpha, > 0.
-
-    Notes
-    -----
-    For each parameter W with gradient dW:
-
-    .. math:: W := W - \\alpha \\, dW
     """
 
     _state_class = GradientDescentState
@@ -285,15 +327,20 @@ class GradientDescent(_Optimizer):
     def step(self, params, grads, state):
         """One update of every array in ``params``, in place. Returns ``(params, state)``."""
         grads = self._checked(params, grads, state)
+        learning_rate = self.learning_rate
         with self._refusing_overflow(params, state):
             for key, W in params.items():
-                apply_blocked(_gradient_descent_kernel, (W, grads[key]), learning_rate=self.learning_rate)
+                dW = grads[key]
+                if applies(W, dW):
+                    gradient_descent_(W, dW, learning_rate)  # the same arithmetic, in place
+                else:
+                    W[...] = gradient_descent_update(W, dW, learning_rate)
         state.t += 1
         return params, state
 
 
 class Momentum(_Optimizer):
-    """Gradient descent with momentum, as in the lecture.
+    """Gradient descent with momentum (:func:`momentum_update`), as in the lecture.
 
     Parameters
     ----------
@@ -305,20 +352,12 @@ class Momentum(_Optimizer):
 
     Notes
     -----
-    .. math::
-
-        v_{dW} = \\beta v_{dW} + (1 - \\beta) dW, \\qquad W := W - \\alpha v_{dW}
-
-    with :math:`v_{dW}` starting at 0 and no bias correction (after about
-    1 / (1 - beta) steps the average has warmed up).
-
-    PyTorch's ``SGD(momentum=beta)`` drops the (1 - beta): ``v = beta v + dW``,
-    ``W -= lr v``. Its v is ours divided by (1 - beta), so ``lr = alpha (1 - beta)``
-    gives exactly the same iterates.
+    v = beta v + (1 - beta) dW, W := W - alpha v, with v starting at 0 and no bias
+    correction. PyTorch's ``SGD(momentum=beta)`` with ``lr = alpha (1 - beta)`` gives
+    exactly the same iterates.
     """
 
     _state_class = MomentumState
-
     _hyper = ("beta",)
     _state_arrays = ("v",)
 
@@ -333,16 +372,20 @@ class Momentum(_Optimizer):
     def step(self, params, grads, state):
         """One update of every array in ``params`` and ``state.v``, in place. Returns ``(params, state)``."""
         grads = self._checked(params, grads, state)
-        constants = dict(learning_rate=self.learning_rate, beta=self.beta, one_minus_beta=1.0 - self.beta)
+        learning_rate, beta = self.learning_rate, self.beta
         with self._refusing_overflow(params, state):
             for key, W in params.items():
-                apply_blocked(_momentum_kernel, (W, grads[key], state.v[key]), **constants)
+                dW, v = grads[key], state.v[key]
+                if applies(W, dW, v):
+                    momentum_(W, dW, v, beta, learning_rate)  # the same arithmetic, in place
+                else:
+                    W[...], v[...] = momentum_update(W, dW, v, beta, learning_rate)
         state.t += 1
         return params, state
 
 
 class RMSProp(_Optimizer):
-    """RMSProp (root mean square propagation), as in the lecture.
+    """RMSProp (root mean square propagation, :func:`rmsprop_update`), as in the lecture.
 
     Parameters
     ----------
@@ -351,29 +394,26 @@ class RMSProp(_Optimizer):
     beta : float, default 0.9
         Decay of the average of squared gradients, in [0, 1).
     epsilon : float, default 1e-8
-        Added to the denominator so it is never zero; > 0.
+        Added to the denominator outside the square root, as in PyTorch; > 0 (or >= 0
+        when ``eps_root`` > 0).
+    eps_root : float, default 0.0
+        Added inside the square root (optax's ``eps_root``); >= 0.
 
     Notes
     -----
-    .. math::
-
-        S_{dW} = \\beta S_{dW} + (1 - \\beta) dW^2, \\qquad
-        W := W - \\alpha \\frac{dW}{\\sqrt{S_{dW}} + \\epsilon}
-
-    element-wise, with :math:`S_{dW}` starting at 0 and no bias correction. Epsilon sits
-    outside the square root, as in PyTorch; PyTorch's ``RMSprop`` calls beta ``alpha``
-    (default 0.99) and its learning rate ``lr``.
+    s = beta s + (1 - beta) dW^2, W := W - alpha dW / (sqrt(s + eps_root) + epsilon),
+    element-wise, with s starting at 0 and no bias correction. The slide has no epsilon.
+    PyTorch's ``RMSprop`` calls beta ``alpha`` (default 0.99) and its learning rate ``lr``.
     """
 
     _state_class = RMSPropState
-
-    _hyper = ("beta", "epsilon")
+    _hyper = ("beta", "epsilon", "eps_root")
     _state_arrays = ("s",)
 
-    def __init__(self, learning_rate, beta=0.9, epsilon=1e-8):
+    def __init__(self, learning_rate, beta=0.9, epsilon=1e-8, eps_root=0.0):
         super().__init__(learning_rate)
         self.beta = check_real(beta, "beta", min_val=0.0, max_val=1.0, closed="left")
-        self.epsilon = check_real(epsilon, "epsilon", min_val=0.0, closed="neither")
+        self.epsilon, self.eps_root = _check_epsilons(epsilon, eps_root)
 
     def init(self, params):
         """Return ``RMSPropState(s=zeros like params, t=0)``."""
@@ -382,18 +422,20 @@ class RMSProp(_Optimizer):
     def step(self, params, grads, state):
         """One update of every array in ``params`` and ``state.s``, in place. Returns ``(params, state)``."""
         grads = self._checked(params, grads, state)
-        constants = dict(
-            learning_rate=self.learning_rate, beta=self.beta, one_minus_beta=1.0 - self.beta, epsilon=self.epsilon,
-        )
+        learning_rate, beta, epsilon, eps_root = self.learning_rate, self.beta, self.epsilon, self.eps_root
         with self._refusing_overflow(params, state):
             for key, W in params.items():
-                apply_blocked(_rmsprop_kernel, (W, grads[key], state.s[key]), **constants)
+                dW, s = grads[key], state.s[key]
+                if applies(W, dW, s):
+                    rmsprop_(W, dW, s, beta, learning_rate, epsilon, eps_root)  # the same arithmetic, in place
+                else:
+                    W[...], s[...] = rmsprop_update(W, dW, s, beta, learning_rate, epsilon, eps_root=eps_root)
         state.t += 1
         return params, state
 
 
 class Adam(_Optimizer):
-    """Adam (adaptive moment estimation): momentum plus RMSProp plus bias correction.
+    """Adam (adaptive moment estimation, :func:`adam_update`): momentum plus RMSProp plus bias correction.
 
     Parameters
     ----------
@@ -404,35 +446,29 @@ class Adam(_Optimizer):
     beta2 : float, default 0.999
         Decay of the second moment (the average of dW^2), in [0, 1).
     epsilon : float, default 1e-8
-        Keeps the denominator away from zero; > 0.
+        Added outside the square root, as in Kingma & Ba (2015) and PyTorch; > 0 (or
+        >= 0 when ``eps_root`` > 0).
+    eps_root : float, default 0.0
+        Added inside the square root, as the lecture's slide writes epsilon (optax's
+        ``eps_root``); >= 0. ``Adam(alpha, epsilon=0.0, eps_root=1e-8)`` is the slide's Adam.
 
     Notes
     -----
-    On step t (counted from 1):
-
-    .. math::
-
-        v_{dW} &= \\beta_1 v_{dW} + (1 - \\beta_1) dW, \\qquad
-        S_{dW} = \\beta_2 S_{dW} + (1 - \\beta_2) dW^2 \\\\
-        v^{corrected} &= \\frac{v_{dW}}{1 - \\beta_1^t}, \\qquad
-        S^{corrected} = \\frac{S_{dW}}{1 - \\beta_2^t} \\\\
-        W &:= W - \\alpha \\frac{v^{corrected}}{\\sqrt{S^{corrected}} + \\epsilon}
-
-    Epsilon sits outside the square root, as in Kingma & Ba (2015) and PyTorch; some
-    texts write :math:`\\sqrt{S^{corrected} + \\epsilon}` instead, which only matters
-    when S is tiny (notebook 06 measures it).
+    On step t (counted from 1; ``state.t`` counts the steps taken, so step uses
+    ``state.t + 1``): v and s as momentum and RMSProp, v / (1 - beta1^t) and
+    s / (1 - beta2^t) bias-corrected, W := W - alpha v_corr / (sqrt(s_corr + eps_root) + epsilon).
+    The state keeps the raw v and s.
     """
 
     _state_class = AdamState
-
-    _hyper = ("beta1", "beta2", "epsilon")
+    _hyper = ("beta1", "beta2", "epsilon", "eps_root")
     _state_arrays = ("v", "s")
 
-    def __init__(self, learning_rate, beta1=0.9, beta2=0.999, epsilon=1e-8):
+    def __init__(self, learning_rate, beta1=0.9, beta2=0.999, epsilon=1e-8, eps_root=0.0):
         super().__init__(learning_rate)
         self.beta1 = check_real(beta1, "beta1", min_val=0.0, max_val=1.0, closed="left")
         self.beta2 = check_real(beta2, "beta2", min_val=0.0, max_val=1.0, closed="left")
-        self.epsilon = check_real(epsilon, "epsilon", min_val=0.0, closed="neither")
+        self.epsilon, self.eps_root = _check_epsilons(epsilon, eps_root)
 
     def init(self, params):
         """Return ``AdamState(v=zeros, s=zeros, t=0)``, v and s shaped like params."""
@@ -442,16 +478,157 @@ class Adam(_Optimizer):
         """One update of ``params``, ``state.v`` and ``state.s``, in place; ``t`` goes up by one first."""
         grads = self._checked(params, grads, state)
         t = state.t + 1
-        learning_rate_t = self.learning_rate / (1.0 - self.beta1**t)  # the step size alpha / (1 - beta1^t)
-        for dtype in {W.dtype for W in params.values()}:
-            _check_constants_fit(learning_rate_t, None, dtype, f"learning_rate / (1 - beta1^t) at t = {t}")
-        constants = dict(
-            beta1=self.beta1, one_minus_beta1=1.0 - self.beta1,
-            beta2=self.beta2, one_minus_beta2=1.0 - self.beta2, one_minus_beta2_t=1.0 - self.beta2**t,
-            epsilon=self.epsilon, learning_rate_over_one_minus_beta1_t=learning_rate_t,
-        )
+        learning_rate, beta1, beta2 = self.learning_rate, self.beta1, self.beta2
+        epsilon, eps_root = self.epsilon, self.eps_root
+        _check_step_size_fits(learning_rate / (1.0 - beta1**t), t, self._known[4])
         with self._refusing_overflow(params, state):
             for key, W in params.items():
-                apply_blocked(_adam_kernel, (W, grads[key], state.v[key], state.s[key]), **constants)
+                dW, v, s = grads[key], state.v[key], state.s[key]
+                if applies(W, dW, v, s):
+                    adam_(W, dW, v, s, t, learning_rate, beta1, beta2, epsilon, eps_root)  # in place
+                else:
+                    W[...], v[...], s[...] = adam_update(W, dW, v, s, t, learning_rate, beta1, beta2,
+                                                         epsilon, eps_root=eps_root)
         state.t = t
         return params, state
+
+
+# ---------------------------------------------------------------------------
+# Checks
+# ---------------------------------------------------------------------------
+
+#: Largest step count accepted: beta ** t needs t as a float (2^63 is far beyond any run).
+_MAX_T = 2**63 - 1
+
+
+def _check_mapping(arrays, name):
+    if not isinstance(arrays, Mapping):
+        raise TypeError(f"{name} must be a dict of arrays like {{'W1': ..., 'b1': ...}}, got {type(arrays).__name__}")
+    return arrays
+
+
+def _zeros_like(params):
+    _check_mapping(params, "params")
+    return {key: np.zeros_like(as_array(value, f"params[{key!r}]")) for key, value in params.items()}
+
+
+def _check_epsilons(epsilon, eps_root):
+    """epsilon > 0 (>= 0 when eps_root > 0), eps_root >= 0: the denominator must stay > 0."""
+    eps_root = check_real(eps_root, "eps_root", min_val=0.0)
+    epsilon = check_real(epsilon, "epsilon", min_val=0.0, closed="left" if eps_root > 0 else "neither")
+    return epsilon, eps_root
+
+
+def _check_float_arrays(arrays, name):
+    """Every value a writeable float numpy array: ``step`` overwrites them."""
+    _check_mapping(arrays, name)
+    for key, value in arrays.items():
+        if not isinstance(value, np.ndarray) or value.dtype.kind != "f":
+            kind = type(value).__name__ if not isinstance(value, np.ndarray) else f"array of {value.dtype}"
+            raise TypeError(
+                f"{name}[{key!r}] must be a float numpy array (it is updated in place), got {kind}"
+            )
+        if not value.flags.writeable:
+            raise ValueError(
+                f"{name}[{key!r}] is read-only and is updated in place; pass a writeable copy, np.array(...)"
+            )
+
+
+def _check_structure(optimizer, params, state):
+    """The checks of what stays the same between steps: the state's class, params, the state's arrays."""
+    state_class = optimizer._state_class
+    if not isinstance(state, state_class):
+        raise TypeError(
+            f"state must be the {state_class.__name__} made by {type(optimizer).__name__}.init(params), "
+            f"got {type(state).__name__}"
+        )
+    _check_float_arrays(params, "params")
+    for name in optimizer._state_arrays:
+        arrays = getattr(state, name)
+        try:
+            check_matching_dicts(params, arrays, "params", f"state.{name}")
+        except ValueError as err:
+            raise ValueError(f"{err} (was the state made by init() for these params?)") from None
+        _check_float_arrays(arrays, f"state.{name}")
+
+
+def _checked_grads(params, grads):
+    """grads as arrays, same keys and shapes as params, real and finite; integers as params' dtype."""
+    if not (type(grads) is dict or isinstance(grads, Mapping)) or grads.keys() != params.keys():
+        check_matching_dicts(params, grads)  # raises, saying what differs
+    out = {}
+    for key, W in params.items():
+        dW = grads[key]
+        if type(dW) is not np.ndarray:
+            dW = as_array(dW, f"grads[{key!r}]")
+        if dW.shape != W.shape:
+            raise ValueError(f"grads[{key!r}] has shape {dW.shape} but params[{key!r}] has shape {W.shape}")
+        if dW.dtype.kind != "f":
+            if dW.dtype.kind not in "iu":
+                raise TypeError(f"grads[{key!r}] must hold real numbers, got an array of dtype {dW.dtype}")
+            dW = dW.astype(W.dtype)  # so dW**2 is a float square, not an integer one that can wrap
+        out[key] = dW
+    if not sums_are_finite(out.values()):  # one read of each gradient
+        check_finite_dict(out, "grads")  # finds the NaN or inf, names it and refuses the step
+    return out
+
+
+@lru_cache(maxsize=64)
+def _check_constants_fit(learning_rate, epsilon, eps_root, dtype, what="learning_rate"):
+    """Refuse hyperparameters that the params' dtype cannot hold (float32 ends near 3.4e38).
+
+    A learning rate that overflows to inf makes even a zero gradient a NaN step (and
+    inf times a gradient raises no floating-point error to catch afterwards), and an
+    epsilon that rounds to 0 lets sqrt(s) + epsilon be 0. ``what`` names the learning
+    rate as checked (Adam's step size alpha / (1 - beta1^t)).
+    """
+    dtype = np.result_type(dtype, np.float32)  # the dtype the updates compute in
+    info = np.finfo(dtype)
+    for name, value in ((what, learning_rate), ("epsilon", epsilon), ("eps_root", eps_root)):
+        if value is not None and not value <= float(info.max):  # inf included
+            raise ValueError(f"{name} == {value!r} does not fit in {dtype}, the dtype of params "
+                             f"(largest {float(info.max):.4g})")
+    if epsilon is not None and dtype.type(epsilon) == 0 and dtype.type(eps_root) == 0:
+        name, value = ("epsilon", epsilon) if epsilon or not eps_root else ("eps_root", eps_root)
+        raise ValueError(
+            f"{name} == {value!r} rounds to 0 in {dtype}, the dtype of params, so sqrt(s) + epsilon "
+            f"could be 0; use {name} >= {float(info.smallest_subnormal)!r}"
+        )
+
+
+def _check_step_size_fits(step_size, t, dtypes):
+    """Adam: alpha / (1 - beta1^t), the size of its first steps, must fit in the params' dtype."""
+    for dtype in dtypes:
+        if not step_size <= float(np.finfo(np.result_type(dtype, np.float32)).max):
+            _check_constants_fit(step_size, None, 0.0, dtype, f"learning_rate / (1 - beta1^t) at t = {t}")
+
+
+class _RefusingOverflow:
+    """Raise StepOverflowError after an update whose arithmetic overflowed (numpy would only warn).
+
+    numpy reports floating-point errors to the ``call`` handler at no cost while there
+    are none, so a normal step pays only for entering the context.
+    """
+
+    def __init__(self, optimizer, params, state):
+        self.optimizer, self.params, self.state = optimizer, params, state
+        self.errors = []
+        self.errstate = np.errstate(over="call", invalid="call", divide="call",
+                                    call=lambda kind, flag: self.errors.append(kind))
+
+    def __enter__(self):
+        self.errstate.__enter__()
+
+    def __exit__(self, *exc):
+        self.errstate.__exit__(*exc)
+        if self.errors and exc[0] is None:
+            arrays = {f"params[{key!r}]": W for key, W in self.params.items()}
+            for name in self.optimizer._state_arrays:
+                arrays.update({f"state.{name}[{key!r}]": a for key, a in getattr(self.state, name).items()})
+            bad = [name for name, a in arrays.items() if not np.isfinite(a).all()]
+            raise StepOverflowError(
+                f"the update hit a floating-point {self.errors[0]} and left inf or NaN in "
+                f"{', '.join(bad) or 'a result'}: learning_rate == {self.optimizer.learning_rate!r} or the "
+                "gradients are far too large (or params already held inf). The step worked in place; "
+                "restore copies made with copy_arrays()"
+            )

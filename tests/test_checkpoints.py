@@ -348,3 +348,29 @@ def test_optimizers_outside_the_course_cannot_be_checkpointed(tmp_path):
 
     with pytest.raises(TypeError, match=r"checkpoints support the optimizers .* got MyAdam"):
         _run(MyAdam(0.01), 2, checkpoint=tmp_path / "c.npz")
+
+
+def test_eps_root_is_saved_and_checked_on_resume(tmp_path):
+    # Adam with the slide's epsilon (inside the root): the checkpoint holds eps_root, makes
+    # the same optimizer back, and a run with another eps_root may not resume from it.
+    _run(Adam(0.01, epsilon=0.0, eps_root=1e-8), 1, checkpoint=tmp_path / "c.npz")
+    ck = load_checkpoint(tmp_path / "c.npz")
+    assert ck.hyperparameters == {"learning_rate": 0.01, "beta1": 0.9, "beta2": 0.999,
+                                  "epsilon": 0.0, "eps_root": 1e-8}
+    assert repr(ck.make_optimizer()) == repr(Adam(0.01, epsilon=0.0, eps_root=1e-8))
+    with pytest.raises(CheckpointError, match=r"eps_root: checkpoint 1e-08, this run 0.0"):
+        _run(Adam(0.01, epsilon=1e-8), 2, resume_from=tmp_path / "c.npz")
+
+
+def test_file_from_before_eps_root_loads_with_eps_root_zero(tmp_path):
+    path = tmp_path / "old.npz"
+    _run(RMSProp(0.01, beta=0.95, epsilon=1e-7), 1, checkpoint=path)
+    with np.load(path, allow_pickle=False) as data:
+        entries = {k: data[k] for k in data.files}
+    meta = json.loads(str(entries["meta"]))
+    del meta["optimizer"]["hyperparameters"]["eps_root"]  # as written before eps_root existed
+    entries["meta"] = np.array(json.dumps(meta))
+    np.savez(path, **entries)
+    ck = load_checkpoint(path)
+    assert ck.hyperparameters == {"learning_rate": 0.01, "beta": 0.95, "epsilon": 1e-7, "eps_root": 0.0}
+    _run(RMSProp(0.01, beta=0.95, epsilon=1e-7), 2, resume_from=path)  # resumes as before

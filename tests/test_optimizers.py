@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from ngopt_course import _inplace
+from ngopt_course._fast import blocks
 from ngopt_course.optimizers import (
     Adam,
     AdamState,
@@ -534,11 +534,11 @@ def test_property_zero_gradient_changes_nothing_but_t(problem, opt):
 
 
 # ---------------------------------------------------------------------------
-# Large arrays: the blocked, two-thread path of _inplace.apply_blocked
+# Large arrays: the blocked, two-thread path of blocks.apply_blocked
 # ---------------------------------------------------------------------------
 
-BIG = max(600_000, 2 * _inplace.PARALLEL_MIN)   # on the parallel path
-CHUNK = _inplace.BLOCK                           # below 2 * BLOCK: the kernel runs once, unblocked
+BIG = max(600_000, 2 * blocks.PARALLEL_MIN)   # on the parallel path
+CHUNK = blocks.BLOCK                           # below 2 * BLOCK: the kernel runs once, unblocked
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
@@ -549,7 +549,7 @@ def test_big_array_bit_identical_to_small_arrays(make, dtype):
     rng = np.random.default_rng(12)
     W = rng.standard_normal(BIG).astype(dtype)
     grads_seq = [rng.standard_normal(BIG).astype(dtype) for _ in range(3)]
-    assert W.size >= _inplace.PARALLEL_MIN and CHUNK < 2 * _inplace.BLOCK
+    assert W.size >= blocks.PARALLEL_MIN and CHUNK < 2 * blocks.BLOCK
 
     big_params, big_state = run(make(), {"W": W.reshape(-1, 1000).copy()},
                                 [{"W": g.reshape(-1, 1000)} for g in grads_seq])
@@ -572,7 +572,7 @@ def _kernel(a, b, tmp):
     a -= np.sqrt(np.abs(a, out=tmp), out=tmp)
 
 
-@pytest.mark.parametrize("size", [10, 2 * _inplace.BLOCK + 5, BIG + 3])  # whole, serial blocks, threads
+@pytest.mark.parametrize("size", [10, 2 * blocks.BLOCK + 5, BIG + 3])  # whole, serial blocks, threads
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 def test_apply_blocked_matches_one_call(size, dtype):
     rng = np.random.default_rng(size)
@@ -580,7 +580,7 @@ def test_apply_blocked_matches_one_call(size, dtype):
     b = rng.standard_normal(size).astype(dtype)
     expected = a.copy()
     _kernel(expected, b, np.empty_like(expected))
-    _inplace.apply_blocked(_kernel, (a, b))
+    blocks.apply_blocked(_kernel, (a, b))
     assert a.dtype == dtype
     np.testing.assert_array_equal(a, expected)
 
@@ -594,7 +594,7 @@ def test_apply_blocked_non_contiguous_arrays():
     expected = view.copy()
     _kernel(expected, b, np.empty_like(expected))
     untouched = base[:, 1::2].copy()
-    _inplace.apply_blocked(_kernel, (view, b))
+    blocks.apply_blocked(_kernel, (view, b))
     np.testing.assert_array_equal(base[:, ::2], expected)
     np.testing.assert_array_equal(base[:, 1::2], untouched)
 
@@ -618,9 +618,9 @@ def test_state_of_another_optimizer_is_refused_by_name():
 def test_errstate_reaches_the_helper_thread_on_large_arrays():
     # np.errstate is a context variable: a pool thread must run in the caller's context,
     # or an overflow in its half of a large array warns (an error under pytest) or escapes
-    from ngopt_course import _inplace
+    from ngopt_course._fast import blocks
 
-    n = 4 * _inplace.PARALLEL_MIN
+    n = 4 * blocks.PARALLEL_MIN
     W = np.full(n, 3e38, dtype=np.float32)
     dW = np.full(n, -1.0, dtype=np.float32)
 
@@ -628,5 +628,5 @@ def test_errstate_reaches_the_helper_thread_on_large_arrays():
         W += np.multiply(dW, -1e38, out=tmp)  # overflows to inf in every block
 
     with np.errstate(over="ignore"):
-        _inplace.apply_blocked(kernel, (W, dW))
+        blocks.apply_blocked(kernel, (W, dW))
     assert np.isinf(W).all()

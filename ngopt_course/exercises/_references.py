@@ -14,7 +14,9 @@ from ..experiments.critical_points import classify_critical_point as _package_cl
 from ..ewa import ewa as _package_ewa
 from ..minibatch import random_mini_batches as _package_random_mini_batches
 from ..schedules import inverse_time_decay as _package_inverse_time_decay
-from ..optimizers import Adam, AdamState, Momentum, MomentumState, RMSProp, RMSPropState
+from ..optimizers import adam_update as _package_adam_update
+from ..optimizers import momentum_update as _package_momentum_update
+from ..optimizers import rmsprop_update as _package_rmsprop_update
 
 __all__ = [
     "random_mini_batches",
@@ -49,24 +51,18 @@ def ewa_bias_corrected(theta, beta):
 
 def momentum_update(W, dW, v, beta, learning_rate):
     """v = beta v + (1 - beta) dW; W = W - learning_rate v. Returns new (W, v)."""
-    params, state = {"W": _float_copy(W)}, MomentumState(v={"W": _float_copy(v)})
-    Momentum(learning_rate, beta).step(params, {"W": dW}, state)
-    return params["W"], state.v["W"]
+    return _package_momentum_update(_float_copy(W), dW, _float_copy(v), beta, learning_rate)
 
 
 def rmsprop_update(W, dW, s, beta, learning_rate, epsilon):
     """s = beta s + (1 - beta) dW^2; W = W - learning_rate dW / (sqrt(s) + epsilon). Returns new (W, s)."""
-    params, state = {"W": _float_copy(W)}, RMSPropState(s={"W": _float_copy(s)})
-    RMSProp(learning_rate, beta, epsilon).step(params, {"W": dW}, state)
-    return params["W"], state.s["W"]
+    return _package_rmsprop_update(_float_copy(W), dW, _float_copy(s), beta, learning_rate, epsilon)
 
 
 def adam_update(W, dW, v, s, t, learning_rate, beta1, beta2, epsilon):
     """One Adam step; ``t`` is this step's number, counted from 1. Returns new (W, v, s)."""
-    params = {"W": _float_copy(W)}
-    state = AdamState(v={"W": _float_copy(v)}, s={"W": _float_copy(s)}, t=int(t) - 1)  # step() adds 1
-    Adam(learning_rate, beta1, beta2, epsilon).step(params, {"W": dW}, state)
-    return params["W"], state.v["W"], state.s["W"]
+    return _package_adam_update(_float_copy(W), dW, _float_copy(v), _float_copy(s), int(t),
+                                learning_rate, beta1, beta2, epsilon)
 
 
 def inverse_time_decay(learning_rate0, decay_rate, epoch_num):

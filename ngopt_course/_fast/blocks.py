@@ -1,11 +1,10 @@
-"""Apply a per-array update kernel in cache-sized blocks, on both cores.
+"""Run an in-place kernel over large arrays in cache-sized blocks, on both cores.
 
-The optimizers write each update as one small kernel of in-place numpy ufuncs, one line
-per formula (see ``optimizers.py``). Run on a whole 10M-element array, every ufunc would
-stream the arrays through main memory again: Adam's kernel is 13 ufuncs, so about 13
-passes over memory where 4 reads and 3 writes would do. Run block by block, each array
-crosses the memory bus once and the other passes hit the cache. Small arrays (the layers
-of the course's networks) skip all of this and call the kernel once.
+Each update kernel (``updates.py``) is a few in-place numpy ufuncs. Run on a whole
+10M-element array, every ufunc would stream the arrays through main memory again: Adam's
+kernel is 12 ufuncs, so about 12 passes over memory where 4 reads and 3 writes would do.
+Run block by block, each array crosses the memory bus once and the other passes hit the
+cache.
 
 What sets the speed on large arrays (measured in ``benchmarks/optimizer_step.py``):
 
@@ -23,8 +22,10 @@ What sets the speed on large arrays (measured in ``benchmarks/optimizer_step.py`
   in on every step.
 
 Element-wise kernels give bit-identical results whatever the blocking and threading.
-``share_work`` (both cores taking items from one queue) also runs the chunks of
-``ewa``'s vectorized recurrence; ``sums_are_finite`` is the optimizers' NaN check.
+
+Nothing here assumes threads exist: where a thread cannot be started (Pyodide, JupyterLite,
+a sandbox: ``threading.Thread.start`` raises RuntimeError) every block runs on the calling
+thread, with the same results.
 """
 
 from __future__ import annotations
@@ -39,8 +40,10 @@ import numpy as np
 
 BLOCK = 65_536          # elements per block: see the module docstring
 PARALLEL_MIN = 1_000_000  # below this a second thread costs more than it saves (thread wake-ups, GIL)
+_PYTHON_SUM_MAX = 32      # a Python sum of a list this short is quicker than a numpy reduction
 _N_THREADS = max(1, min(2, os.cpu_count() or 1))
 _pool = None
+_threads_work = True  # False once a thread failed to start: then everything runs on the caller's
 _local = threading.local()  # each thread's scratch buffers
 
 
@@ -49,6 +52,23 @@ def _executor():
     if _pool is None:  # created on the first large step, not at import time
         _pool = ThreadPoolExecutor(max_workers=_N_THREADS - 1, thread_name_prefix="ngopt")
     return _pool
+
+
+def _submit(fn, *args):
+    """``fn(*args)`` on a helper thread (in this thread's context); None where threads cannot start.
+
+    The helper runs in a copy of this thread's context, so np.errstate (a context
+    variable) applies to its work too: an overflow is ignored, or caught, everywhere.
+    """
+    global _pool, _threads_work
+    if not _threads_work:
+        return None
+    try:
+        return _executor().submit(contextvars.copy_context().run, fn, *args)
+    except RuntimeError:  # "can't start new thread": Pyodide, or a process out of threads
+        _threads_work = False
+        _pool = None  # its queue may hold the item it could not start: never used again
+        return None
 
 
 def _scratch(n_scratch, dtype):
@@ -83,12 +103,8 @@ def share_work(worker, items, parallel=True):
         with lock:  # one thread at a time advances the shared iterator
             return next(items, None)
 
-    if not parallel or _N_THREADS == 1:
-        worker(take)
-        return
-    # Each helper runs in a copy of this thread's context, so np.errstate (a context
-    # variable) applies to its blocks too: an overflow is ignored, or caught, everywhere.
-    helpers = [_executor().submit(contextvars.copy_context().run, worker, take) for _ in range(_N_THREADS - 1)]
+    helpers = [_submit(worker, take) for _ in range(_N_THREADS - 1)] if parallel else []
+    helpers = [f for f in helpers if f is not None]  # none where threads cannot start
     try:
         worker(take)  # this thread works too
     finally:
@@ -154,9 +170,11 @@ def sums_are_finite(arrays):
             if a.size >= PARALLEL_MIN and _N_THREADS > 1 and a.flags.c_contiguous:
                 flat = a.reshape(-1)
                 half = flat.size // 2
-                helpers.append(_executor().submit(_quiet_sum, flat[half:]))
-                a = flat[:half]  # this thread sums the first half meanwhile
-            total += float(a.sum())
+                helper = _submit(_quiet_sum, flat[half:])
+                if helper is not None:
+                    helpers.append(helper)
+                    a = flat[:half]  # this thread sums the first half meanwhile
+            total += float(a.sum()) if a.size > _PYTHON_SUM_MAX else sum(a.ravel().tolist())
     for f in helpers:
         total += float(f.result())
     return math.isfinite(total)
