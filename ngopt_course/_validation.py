@@ -21,6 +21,8 @@ __all__ = [
     "as_array",
     "check_path",
     "check_same_m",
+    "check_labels_2d",
+    "check_n_features",
     "check_matching_dicts",
     "check_finite_dict",
     "check_rng",
@@ -120,6 +122,24 @@ def check_same_m(X, Y, x_name="X", y_name="Y"):
         raise ValueError(
             f"{x_name} has m = {X.shape[-1]} examples (shape {X.shape}) but {y_name} has "
             f"m = {Y.shape[-1]} (shape {Y.shape}); examples are columns and must pair up"
+        )
+
+
+def check_labels_2d(Y, rows="k", finite=True):
+    """Return Y as an array of shape (rows, m): numbers or booleans, 2-D (the one message for "Y must be 2-D")."""
+    Y = check_array(Y, "Y", finite=finite, dtype_kind="fiub")
+    if Y.ndim != 2:
+        hint = "; use Y.reshape(1, -1)" if Y.ndim == 1 else ""
+        raise ValueError(f"Y must be 2-D with shape ({rows}, m), got shape {Y.shape}{hint}")
+    return Y
+
+
+def check_n_features(X, n0, name_n0):
+    """Check X (n, m) has n = n0 rows, the network's inputs (the one message for "X has n = ...")."""
+    if X.shape[0] != n0:
+        raise ValueError(
+            f"X has n = {X.shape[0]} features (shape {X.shape}) but {name_n0} = {n0}; "
+            "they must be equal (examples are the columns of X)"
         )
 
 

@@ -1,37 +1,48 @@
-"""Mini-batches: shuffle the m examples (columns) of X and Y, then cut them into pieces.
+"""Mini-batches, made as the lecture makes them from X (n, m) and Y (1, m)::
 
-The lecture's layout: X has shape (n, m), one example per column, and Y has shape
-(1, m) (or (k, m)). Mini-batch t is ``X{t}, Y{t}``; with m = 5,000,000 and size 1,000
-there are 5,000 of them. Size m is batch gradient descent, size 1 stochastic gradient
-descent.
+    1. shuffle:    one random permutation of the m columns, applied to X and Y alike
+    2. partition:  cut the shuffled columns into mini-batches X{1}, Y{1}, X{2}, Y{2}, ...
+                   of mini_batch_size columns; the last one holds the m % mini_batch_size left
+
+One example per column (Y may also be (k, m)). With m = 5,000,000 and size 1,000 there
+are 5,000 mini-batches; size m is batch gradient descent, size 1 stochastic gradient descent.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from ._validation import check_array, check_int, check_rng, check_same_m
+from ._validation import check_array, check_int, check_labels_2d, check_rng, check_same_m
 
 __all__ = ["random_mini_batches", "iter_mini_batches", "num_mini_batches"]
 
 
-def _check_xy(X, Y, finite):
-    X = check_array(X, "X", ndim=2, finite=finite)
-    Y = check_array(Y, "Y", finite=finite, dtype_kind="fiub")
-    if Y.ndim != 2:
-        hint = "; use Y.reshape(1, -1)" if Y.ndim == 1 else ""
-        raise ValueError(f"Y must be 2-D with shape (k, m), got shape {Y.shape}{hint}")
-    check_same_m(X, Y)
-    if X.shape[1] == 0:
-        raise ValueError("X has m = 0 examples (shape {}); there is nothing to batch".format(X.shape))
-    return X, Y
+def random_mini_batches(X, Y, mini_batch_size=64, seed=0):
+    """Shuffle the columns of X and Y with one permutation and cut them into mini-batches.
 
+    Parameters
+    ----------
+    X : array of shape (n, m)
+        Input data, one example per column.
+    Y : array of shape (k, m)
+        Labels (k = 1 for binary labels), one column per example.
+    mini_batch_size : int, default 64
+        Examples per mini-batch, >= 1 (size m: batch GD; size 1: stochastic GD).
+    seed : int, numpy.random.Generator or None, default 0
+        Fixes the shuffle: the same seed gives the same mini-batches.
 
-def num_mini_batches(m, mini_batch_size):
-    """How many mini-batches one epoch over m examples has: ceil(m / mini_batch_size)."""
-    m = check_int(m, "m", min_val=0)
-    mini_batch_size = check_int(mini_batch_size, "mini_batch_size", min_val=1)
-    return -(-m // mini_batch_size)  # ceil(m / size) in integers: a float division rounds m > 2**53
+    Returns
+    -------
+    list of (X_t, Y_t)
+        ``ceil(m / mini_batch_size)`` pairs; all full-size but the last, which holds the
+        remaining ``m % mini_batch_size`` examples when m is not a multiple.
+
+    See Also
+    --------
+    iter_mini_batches : the same mini-batches, gathered lazily one at a time.
+    """
+    _check_xy(X, Y, finite=True)
+    return list(iter_mini_batches(X, Y, mini_batch_size, seed))  # 1. shuffle, 2. partition (below)
 
 
 def iter_mini_batches(X, Y, mini_batch_size=64, seed=0, *, shuffle=True):
@@ -65,12 +76,23 @@ def iter_mini_batches(X, Y, mini_batch_size=64, seed=0, *, shuffle=True):
     X, Y = _check_xy(X, Y, finite=False)  # scanning a memory-mapped X would read it all
     mini_batch_size = check_int(mini_batch_size, "mini_batch_size", min_val=1)
     rng = check_rng(seed)
-    order = rng.permutation(X.shape[1]) if shuffle else None
-    return _gather(X, Y, mini_batch_size, order)
+    order = rng.permutation(X.shape[1]) if shuffle else None  # 1. shuffle
+    return _partition(X, Y, mini_batch_size, order)            # 2. partition, one mini-batch per next()
 
 
-def _gather(X, Y, mini_batch_size, order):
-    """The lazy half of iter_mini_batches: gather one mini-batch per next()."""
+def num_mini_batches(m, mini_batch_size):
+    """How many mini-batches one epoch over m examples has: ceil(m / mini_batch_size)."""
+    m = check_int(m, "m", min_val=0)
+    mini_batch_size = check_int(mini_batch_size, "mini_batch_size", min_val=1)
+    return -(-m // mini_batch_size)  # ceil(m / size) in integers: a float division rounds m > 2**53
+
+
+# ---------------------------------------------------------------------------
+# Helpers
+# ---------------------------------------------------------------------------
+
+def _partition(X, Y, mini_batch_size, order):
+    """The lazy half of iter_mini_batches: gather the columns of one mini-batch per next()."""
     m = X.shape[1]
     # A Fortran-ordered X (large_dataset's layout: each example's n values contiguous) is
     # the C-ordered (m, n) array X.T, whose rows np.take gathers about 4 times faster than
@@ -88,29 +110,10 @@ def _gather(X, Y, mini_batch_size, order):
             yield np.asarray(X_t), np.asarray(Y[:, idx])  # asarray drops the memmap type
 
 
-def random_mini_batches(X, Y, mini_batch_size=64, seed=0):
-    """Shuffle the columns of X and Y with one permutation and cut them into mini-batches.
-
-    Parameters
-    ----------
-    X : array of shape (n, m)
-        Input data, one example per column.
-    Y : array of shape (k, m)
-        Labels (k = 1 for binary labels), one column per example.
-    mini_batch_size : int, default 64
-        Examples per mini-batch, >= 1 (size m: batch GD; size 1: stochastic GD).
-    seed : int, numpy.random.Generator or None, default 0
-        Fixes the shuffle: the same seed gives the same mini-batches.
-
-    Returns
-    -------
-    list of (X_t, Y_t)
-        ``ceil(m / mini_batch_size)`` pairs; all full-size but the last, which holds the
-        remaining ``m % mini_batch_size`` examples when m is not a multiple.
-
-    See Also
-    --------
-    iter_mini_batches : the same mini-batches, gathered lazily one at a time.
-    """
-    _check_xy(X, Y, finite=True)
-    return list(iter_mini_batches(X, Y, mini_batch_size, seed))
+def _check_xy(X, Y, finite):
+    X = check_array(X, "X", ndim=2, finite=finite)
+    Y = check_labels_2d(Y, "k", finite=finite)
+    check_same_m(X, Y)
+    if X.shape[1] == 0:
+        raise ValueError("X has m = 0 examples (shape {}); there is nothing to batch".format(X.shape))
+    return X, Y

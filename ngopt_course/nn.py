@@ -30,13 +30,22 @@ from functools import lru_cache
 
 import numpy as np
 
-from ._validation import check_array, check_int, check_real, check_rng, check_same_m
+from ._validation import (
+    check_array,
+    check_int,
+    check_labels_2d,
+    check_n_features,
+    check_real,
+    check_rng,
+    check_same_m,
+)
 
 __all__ = [
     "HIDDEN_ACTIVATIONS",
     "initialize_parameters",
     "forward",
     "cost_and_grads",
+    "check_network_args",
     "predict",
     "accuracy",
     "gradient_check",
@@ -89,7 +98,7 @@ def _keys(L):
     return tuple((f"W{l}", f"b{l}") for l in range(1, L + 1))
 
 
-def _check_params(params, name="params"):
+def _check_network_params(params, name="params"):
     """Check params holds exactly W1..WL, b1..bL with chained shapes; return L."""
     if not hasattr(params, "keys"):
         raise TypeError(f"{name} must be a dict of arrays {{'W1': ..., 'b1': ...}}, got {type(params).__name__}")
@@ -130,19 +139,12 @@ def _check_params(params, name="params"):
 
 def _check_X(X, n0, name_n0):
     X = check_array(X, "X", ndim=2)
-    if X.shape[0] != n0:
-        raise ValueError(
-            f"X has n = {X.shape[0]} features (shape {X.shape}) but {name_n0} = {n0}; "
-            "they must be equal (examples are the columns of X)"
-        )
+    check_n_features(X, n0, name_n0)
     return X
 
 
 def _check_labels(Y, X, n_out):
-    Y = check_array(Y, "Y", dtype_kind="fiub")
-    if Y.ndim != 2:
-        hint = "; use Y.reshape(1, -1)" if Y.ndim == 1 else ""
-        raise ValueError(f"Y must be 2-D with shape (1, m), got shape {Y.shape}{hint}")
+    Y = check_labels_2d(Y, "1")
     check_same_m(X, Y)
     if Y.shape[0] != n_out:
         raise ValueError(f"Y has {Y.shape[0]} rows (shape {Y.shape}) but the output layer has n[L] = {n_out} units")
@@ -282,7 +284,7 @@ def _prepare(X, Y, params, lambd, hidden_activation, averages=False):
 
     ``averages``: the caller averages over the examples, so it needs m >= 1.
     """
-    L = _check_params(params)
+    L = _check_network_params(params)
     _check_activation(hidden_activation)
     dtype = params["W1"].dtype
     X = _check_X(X, params["W1"].shape[1], "params['W1'].shape[1] (n[0])")
@@ -330,7 +332,7 @@ def forward(X, params, hidden_activation="relu"):
         return sigmoid(ZL), caches
 
 
-def cost_and_grads(X, Y, params, lambd=0.0, hidden_activation="relu"):
+def cost_and_grads(X, Y, params, lambd=0.0, hidden_activation="relu", *, check=True):
     """Cost J of a (mini-)batch and its gradients by backpropagation.
 
     Parameters
@@ -345,6 +347,11 @@ def cost_and_grads(X, Y, params, lambd=0.0, hidden_activation="relu"):
     lambd : float, default 0.0
         L2 regularisation strength lambda, >= 0.
     hidden_activation : {"relu", "tanh"}, default "relu"
+    check : bool, default True
+        False skips every argument check, the cast of X and Y and the floating-point
+        settings: for a training loop that checked its arguments once
+        (:func:`check_network_args`), gave X and Y the parameters' dtype and ignores
+        overflow itself, since on small networks the checks cost more than the step.
 
     Returns
     -------
@@ -359,9 +366,38 @@ def cost_and_grads(X, Y, params, lambd=0.0, hidden_activation="relu"):
     adds (lambd / m_t) W[l] to each dW[l]. With weights so large that Z overflows, the
     cost is inf or NaN (no warning); ``train`` stops on it.
     """
+    if not check:
+        return _cost_and_grads(X, Y, params, len(params) // 2, lambd, hidden_activation == "relu")
     X, Y, L, lambd = _prepare(X, Y, params, lambd, hidden_activation, averages=True)
     with np.errstate(over="ignore", invalid="ignore"):
         return _cost_and_grads(X, Y, params, L, lambd, hidden_activation == "relu")
+
+
+def check_network_args(X, Y, layer_dims, lambd=0.0, hidden_activation="relu", dtype=None):
+    """The checks a training loop makes once, before its first step; returns what it needs.
+
+    X must be 2-D with n[0] = layer_dims[0] rows (it is not scanned for NaN: it may be a
+    5,000,000-column memmap, and a NaN shows up as a non-finite cost); Y holds 0/1
+    labels, shape (n[L], m); lambd >= 0; hidden_activation "relu" or "tanh"; dtype
+    float32 or float64, by default X's if it is a float, else float64.
+
+    Returns
+    -------
+    X, Y : ndarray
+    dims : tuple of int
+        layer_dims checked.
+    lambd : float
+    dtype : numpy.dtype
+    """
+    dims = _check_layer_dims(layer_dims)
+    X = check_array(X, "X", ndim=2, finite=False)  # no scan: X may be a 5,000,000-column memmap
+    check_n_features(X, dims[0], "layer_dims[0]")
+    Y = _check_labels(Y, X, dims[-1])
+    lambd = _check_lambd(lambd)
+    _check_activation(hidden_activation)
+    if dtype is None:
+        dtype = X.dtype if X.dtype.kind == "f" else np.float64
+    return X, Y, dims, lambd, _check_dtype(dtype)
 
 
 def predict(X, params, hidden_activation="relu"):
@@ -399,7 +435,7 @@ def gradient_check(X, Y, params, lambd=0.0, epsilon=1e-7, hidden_activation="rel
     kink.
     """
     epsilon = check_real(epsilon, "epsilon", min_val=0.0, closed="neither")
-    _check_params(params)
+    _check_network_params(params)
     params = {key: np.array(value, dtype=np.float64) for key, value in params.items()}
     X, Y, L, lambd = _prepare(X, Y, params, lambd, hidden_activation, averages=True)
     relu = hidden_activation == "relu"

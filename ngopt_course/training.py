@@ -1,16 +1,18 @@
 """Train the network of ``nn.py`` with mini-batches and any of the course's optimizers.
 
-The loop is the lecture's::
+``_train_loop`` is the lecture's loop and nothing else::
 
     for epoch in 1..num_epochs:                  # one epoch = one pass through the data
-        for t in 1..T:                           # T = ceil(m / mini_batch_size)
-            forward prop on X{t}, compute the cost J{t}, backprop,
+        alpha = schedule(epoch)                  # learning-rate decay, if there is a schedule
+        for t in 1..T:                           # a fresh shuffle, T = ceil(m / mini_batch_size)
+            forward prop on X{t}, compute the cost J{t}, backprop
             update the parameters with the optimizer (GD, momentum, RMSProp or Adam)
 
-and ``train`` adds what a real run needs: a learning-rate schedule, a progress bar,
-a stop (with a clear reason) when the cost stops being a number, the stop button
-(KeyboardInterrupt) returning what was trained so far, a time budget, and checkpoints
-to resume from (``checkpoints.py``).
+``train`` checks the arguments once and runs it; what a real run needs besides is kept
+in small pieces around it (``_Run``): the history, a progress bar, a stop (with a clear
+reason) when the cost stops being a number, the stop button (KeyboardInterrupt)
+returning what was trained so far, a time budget, and checkpoints to resume from
+(``checkpoints.py``).
 """
 
 from __future__ import annotations
@@ -22,78 +24,37 @@ import time
 
 import numpy as np
 
-from ._validation import check_array, check_int, check_path, check_real, check_rng
+from ._validation import check_int, check_path, check_real, check_rng
 from . import checkpoints as ckpt_module
 from .checkpoints import History
 from .minibatch import iter_mini_batches, num_mini_batches
-from .nn import (
-    _check_activation,
-    _check_dtype,
-    _check_labels,
-    _check_lambd,
-    _check_layer_dims,
-    _cost_and_grads,
-    initialize_parameters,
-)
+from .nn import check_network_args, cost_and_grads, initialize_parameters
 from .optimizers import StepOverflowError
 
 __all__ = ["train", "History", "CHECKPOINT_SECONDS"]
 
 CHECKPOINT_SECONDS = 10.0  # default spacing of checkpoints, see train(checkpoint_every=None)
 
-# Mini-batch steps whose largest matrix product has at most this many multiply-adds run
-# numpy's BLAS on one thread (see _small_products_on_one_thread).
-_ONE_THREAD_MAX_PRODUCT = 2**24
+
+def _train_loop(run, X, Y, params, optimizer, state, schedule, rng):
+    """The lecture's loop. ``run`` records the history and ends the run early (raising _Stop)."""
+    for epoch in range(run.first_epoch, run.num_epochs + 1):        # epochs counted from 1
+        run.start_epoch(epoch)
+        if schedule is not None:
+            _set_learning_rate(optimizer, schedule, epoch)           # learning-rate decay: alpha = schedule(epoch)
+        run.learning_rates.append(optimizer.learning_rate)
+        for X_t, Y_t in iter_mini_batches(X, Y, run.mini_batch_size, rng):  # a fresh shuffle every epoch
+            X_t, Y_t = run.next_mini_batch(X_t, Y_t)                 # t += 1; in the parameters' dtype
+            cost, grads = _cost_and_grads(X_t, Y_t, params, run.lambd, run.hidden_activation)  # forward, J{t}, backprop
+            run.check(cost, grads, X_t)                              # a cost that is not a number ends the run
+            optimizer.step(params, grads, state)                     # update W[l], b[l] (in place)
+            run.record(cost, X_t)                                    # history; the time budget
+        run.end_epoch(params, state, rng)                            # epoch cost, progress bar, checkpoint
 
 
-def _small_products_on_one_thread(dims, mini_batch_size):
-    """While ``train`` runs, keep numpy's BLAS on one thread if every product is small.
-
-    A step on a mini-batch of 1,000 examples and layers of tens of units multiplies
-    matrices in some tens of microseconds: waking and joining a second BLAS thread costs
-    as much, and when another process holds a core (a browser, another kernel) each
-    product waits for a thread that is not running. Measured on 2 shared cores
-    (benchmarks/epoch_5m.py: 20 -> 64 -> 1, mini-batches of 1,000, m = 5,000,000), an
-    epoch's forward and backprop took 55 times longer with 2 BLAS threads than with one,
-    and a quiet machine gained nothing from the second thread. Large products (batch
-    gradient descent on a big m) keep their threads. The limit uses threadpoolctl and is
-    lifted when ``train`` returns or raises; without threadpoolctl nothing is changed.
-    """
-    largest = mini_batch_size * max(a * b for a, b in zip(dims[:-1], dims[1:]))
-    if largest > _ONE_THREAD_MAX_PRODUCT:
-        return contextlib.nullcontext()
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:
-        return contextlib.nullcontext()
-    return threadpool_limits(limits=1, user_api="blas")
-
-
-def _check_optimizer(optimizer):
-    if isinstance(optimizer, type):
-        raise TypeError(
-            f"optimizer must be an optimizer object such as {optimizer.__name__}(learning_rate=0.01), "
-            f"got the class {optimizer.__name__} itself"
-        )
-    for attr in ("init", "step", "learning_rate"):
-        if not hasattr(optimizer, attr):
-            raise TypeError(
-                f"optimizer must have init(), step() and learning_rate (GradientDescent, Momentum, "
-                f"RMSProp, Adam), got {type(optimizer).__name__} without {attr}"
-            )
-    return optimizer
-
-
-def _set_learning_rate(optimizer, schedule, epoch):
-    lr = schedule(epoch)
-    try:
-        optimizer.learning_rate = lr
-    except (TypeError, ValueError) as err:
-        raise type(err)(f"schedule({epoch}) returned {lr!r}, not a usable learning rate: {err}") from None
-
-
-def _all_finite(arrays):
-    return all(np.isfinite(a).all() for a in arrays.values())
+def _cost_and_grads(X_t, Y_t, params, lambd, hidden_activation):
+    """Forward prop, J{t} and backprop on one mini-batch: ``train`` checked everything once."""
+    return cost_and_grads(X_t, Y_t, params, lambd, hidden_activation, check=False)
 
 
 def train(
@@ -203,25 +164,12 @@ def train(
     is small (in the course's networks, mini-batches up to some 10,000 examples):
     threads only slow such products down. The setting is restored when ``train`` returns.
     """
-    # ---- checks, once -------------------------------------------------------------
-    dims = _check_layer_dims(layer_dims)
-    X = check_array(X, "X", ndim=2, finite=False)  # no scan: X may be a 5,000,000-column memmap
-    if X.shape[0] != dims[0]:
-        raise ValueError(
-            f"X has n = {X.shape[0]} features (shape {X.shape}) but layer_dims[0] = {dims[0]}; "
-            "they must be equal (examples are the columns of X)"
-        )
-    Y = _check_labels(Y, X, dims[-1])
+    X, Y, dims, lambd, dtype = check_network_args(X, Y, layer_dims, lambd, hidden_activation, dtype)
     _check_optimizer(optimizer)
     mini_batch_size = check_int(mini_batch_size, "mini_batch_size", min_val=1)
     num_epochs = check_int(num_epochs, "num_epochs", min_val=1)
     if schedule is not None and not callable(schedule):
         raise TypeError(f"schedule must be a function epoch_num -> learning rate, got {schedule!r}")
-    lambd = _check_lambd(lambd)
-    _check_activation(hidden_activation)
-    if dtype is None:
-        dtype = X.dtype if X.dtype.kind == "f" else np.float64
-    dtype = _check_dtype(dtype)
     if print_every is not None:
         print_every = check_int(print_every, "print_every", min_val=1)
     if time_budget is not None:
@@ -234,155 +182,266 @@ def train(
         resume_from = check_path(resume_from, "resume_from")
     rng = check_rng(seed)
 
-    m = X.shape[1]
-    T = num_mini_batches(m, mini_batch_size)
-    L = len(dims) - 1
-    relu = hidden_activation == "relu"
-    learning_rate0 = optimizer.learning_rate
-    verbose = progress or print_every is not None
-
-    # ---- a new run, or the one saved in a checkpoint ------------------------------
+    run = _Run(X.shape[1], mini_batch_size, num_epochs, lambd, hidden_activation, dtype, time_budget,
+               print_every, progress, optimizer)
     if checkpoint is not None or resume_from is not None:
-        opt_name, hyper = ckpt_module.optimizer_description(optimizer)
-        config = {
-            "layer_dims": list(dims), "hidden_activation": hidden_activation, "lambd": lambd,
-            "mini_batch_size": mini_batch_size, "m": m, "dtype": dtype.name,
-            "has_schedule": schedule is not None,
-        }
+        run.describe_for_checkpoints(optimizer, dims, schedule is not None, checkpoint, checkpoint_every)
     if resume_from is not None:
-        saved = resume_from
-        if not isinstance(saved, ckpt_module.Checkpoint):
-            saved = ckpt_module.load_checkpoint(resume_from)
-        ckpt_module.check_resumable(saved, optimizer_name=opt_name, hyperparameters=hyper, config=config)
-        if saved.epoch > num_epochs:
-            raise ValueError(
-                f"the checkpoint has {saved.epoch} epochs already, more than num_epochs = {num_epochs}"
-            )
-        # Copies: the updates work in place, and the same Checkpoint may be resumed twice.
-        params = {key: np.array(value, copy=True) for key, value in saved.params.items()}
-        state = copy.deepcopy(saved.state)
-        rng = saved.make_rng()
-        old = saved.history
-        start_epoch = saved.epoch
+        params, state, rng = run.resume(resume_from)
     else:
         params = initialize_parameters(dims, seed=rng, hidden_activation=hidden_activation, dtype=dtype)
         state = optimizer.init(params)
-        old = History()
-        start_epoch = 0
+        run.begin()
 
-    # Preallocated arrays: cheaper than lists and the checkpoints slice them for free.
-    n_old = len(old.costs)
-    costs = np.empty(n_old + (num_epochs - start_epoch) * T)
-    times = np.empty_like(costs)
-    costs[:n_old], times[:n_old] = old.costs, old.times
-    epoch_costs = np.empty(num_epochs)
-    epoch_costs[:start_epoch] = old.epoch_costs
-    learning_rates = list(old.learning_rates)
-    n_steps = n_old
-    time_offset = float(old.times[-1]) if n_old else 0.0
-
-    def history(stop_reason=None, completed=start_epoch):
-        return History(
-            costs=costs[:n_steps].copy(), epoch_costs=epoch_costs[:completed].copy(),
-            learning_rates=np.array(learning_rates, dtype=np.float64), epochs_completed=completed,
-            stopped_early=stop_reason is not None, stop_reason=stop_reason,
-            times=times[:n_steps].copy(),
-        )
-
-    from tqdm.auto import tqdm  # here, not at import: it pulls in IPython in a kernel
-
-    bar = tqdm(total=num_epochs, initial=start_epoch, disable=not progress,
-               desc=type(optimizer).__name__, unit="epoch")
-    say = tqdm.write if progress else print
+    learning_rate0 = optimizer.learning_rate
     stop_reason = None
-    completed = start_epoch
-    epoch, t, phase = start_epoch + 1, 0, "start"
-    start = last_save = time.perf_counter()
     try:
-        # Overflow in a diverging run is expected and detected below (non-finite cost):
-        # numpy's warnings about it would only repeat that, hundreds of times.
+        # Overflow in a diverging run is expected and detected (non-finite cost): numpy's
+        # warnings about it would only repeat that, hundreds of times.
         with np.errstate(over="ignore", invalid="ignore"), \
-                _small_products_on_one_thread(dims, min(mini_batch_size, m)):
-            for epoch in range(start_epoch + 1, num_epochs + 1):
-                t, phase = 0, "start"
-                if schedule is not None:
-                    _set_learning_rate(optimizer, schedule, epoch)
-                learning_rates.append(optimizer.learning_rate)
-                epoch_total = 0.0
-                out_of_time = False
-                for X_t, Y_t in iter_mini_batches(X, Y, mini_batch_size, rng):
-                    t, phase = t + 1, "gradients"
-                    X_t = np.asarray(X_t)          # a memmap slice would slow every ufunc
-                    if X_t.dtype != dtype:
-                        X_t = X_t.astype(dtype)
-                    if Y_t.dtype != dtype:
-                        Y_t = Y_t.astype(dtype)
-                    # forward prop on X{t}, compute J{t}, backprop
-                    cost, grads = _cost_and_grads(X_t, Y_t, params, L, lambd, relu)
-                    if not math.isfinite(cost):
-                        stop_reason = _divergence_reason(cost, X_t, epoch, t, T, optimizer)
-                        break
-                    phase = "update"
-                    try:
-                        optimizer.step(params, grads, state)
-                    except StepOverflowError:
-                        stop_reason = _overflow_reason(params, epoch, t, T, optimizer)
-                        break
-                    except ValueError:
-                        # The optimizers refuse non-finite gradients before touching any
-                        # array; that check is the one we rely on (no second pass here).
-                        if _all_finite(grads):
-                            raise
-                        stop_reason = _divergence_reason(cost, X_t, epoch, t, T, optimizer)
-                        break
-                    costs[n_steps] = cost
-                    times[n_steps] = time_offset + time.perf_counter() - start
-                    n_steps += 1
-                    epoch_total += cost * X_t.shape[1]
-                    phase = "between"
-                    if time_budget is not None and times[n_steps - 1] - time_offset >= time_budget:
-                        out_of_time = True
-                        if t < T:
-                            stop_reason = (
-                                f"time budget of {time_budget:g} s used up in epoch {epoch}, "
-                                f"after mini-batch {t} of {T}"
-                            )
-                            break
-                if stop_reason is not None:
-                    break
-                # ---- the epoch is complete -----------------------------------------
-                phase = "end of epoch"
-                epoch_costs[epoch - 1] = epoch_total / m
-                completed = epoch
-                if checkpoint is not None and (
-                    epoch == num_epochs
-                    or (checkpoint_every is not None and epoch % checkpoint_every == 0)
-                    or (checkpoint_every is None and time.perf_counter() - last_save >= CHECKPOINT_SECONDS)
-                ):
-                    phase = "checkpoint"
-                    ckpt_module.save_checkpoint(checkpoint, ckpt_module.Checkpoint(
-                        params=params, optimizer_name=opt_name, hyperparameters=hyper, state=state,
-                        history=history(completed=completed), rng_state=rng.bit_generator.state,
-                        config=config,
-                    ))
-                    phase = "end of epoch"
-                    last_save = time.perf_counter()
-                bar.set_postfix(cost=f"{epoch_costs[epoch - 1]:.4f}", refresh=False)
-                bar.update(1)
-                if print_every is not None and epoch % print_every == 0:
-                    say(f"epoch {epoch}: cost {epoch_costs[epoch - 1]:.6f}")
-                if out_of_time and epoch < num_epochs:
-                    stop_reason = f"time budget of {time_budget:g} s used up at the end of epoch {epoch}"
-                    break
+                _small_products_on_one_thread(dims, min(mini_batch_size, X.shape[1])):
+            _train_loop(run, X, Y, params, optimizer, state, schedule, rng)
+    except _Stop as stop:
+        stop_reason = stop.reason
+    except StepOverflowError:
+        if run.phase != "update":
+            raise
+        stop_reason = _overflow_reason(params, run.epoch, run.t, run.T, optimizer)
+    except ValueError:
+        # The optimizers refuse non-finite gradients before touching any array; that
+        # check is the one relied on here (no second pass over the gradients).
+        if run.phase != "update" or _all_finite(run.grads):
+            raise
+        stop_reason = _divergence_reason(run.cost, run.X_t, run.epoch, run.t, run.T, optimizer)
     except KeyboardInterrupt:
-        stop_reason = "interrupted (KeyboardInterrupt) " + _where(phase, epoch, t, T)
+        stop_reason = "interrupted (KeyboardInterrupt) " + _where(run.phase, run.epoch, run.t, run.T)
     finally:
-        bar.close()
+        run.close()
         if schedule is not None:
             optimizer.learning_rate = learning_rate0
-    if stop_reason is not None and verbose:
-        say(f"Training stopped: {stop_reason}.")
-    return params, history(stop_reason, completed)
+    if stop_reason is not None and run.verbose:
+        run.say(f"Training stopped: {stop_reason}.")
+    return params, run.history(stop_reason)
+
+
+# ---------------------------------------------------------------------------
+# The pieces around the loop
+# ---------------------------------------------------------------------------
+
+class _Stop(Exception):
+    """Ends the run early; ``reason`` goes to ``history.stop_reason``."""
+
+    def __init__(self, reason):
+        super().__init__(reason)
+        self.reason = reason
+
+
+class _Run:
+    """The bookkeeping of one call of ``train``: where it is, the history, the progress bar, checkpoints.
+
+    ``phase`` says where in the loop the run is (for the stop button's message):
+    "start" of an epoch, "gradients" (computing them), "update" (``optimizer.step``),
+    "between" mini-batches, "end of epoch", "checkpoint" (saving one).
+    """
+
+    def __init__(self, m, mini_batch_size, num_epochs, lambd, hidden_activation, dtype, time_budget,
+                 print_every, progress, optimizer):
+        self.m, self.mini_batch_size, self.num_epochs = m, mini_batch_size, num_epochs
+        self.lambd, self.hidden_activation, self.dtype = lambd, hidden_activation, dtype
+        self.time_budget, self.print_every, self.progress = time_budget, print_every, progress
+        self.T = num_mini_batches(m, mini_batch_size)
+        self.verbose = progress or print_every is not None
+        self.optimizer = optimizer  # its learning rate goes into the divergence message
+        self.checkpoint = None
+        self.epoch, self.t, self.phase = 0, 0, "start"
+        self.grads = self.cost = self.X_t = None  # the last mini-batch's, for the divergence message
+
+    # ---- a new run, or the one saved in a checkpoint -------------------------------
+
+    def describe_for_checkpoints(self, optimizer, dims, has_schedule, checkpoint, checkpoint_every):
+        self.checkpoint, self.checkpoint_every = checkpoint, checkpoint_every
+        self.opt_name, self.hyper = ckpt_module.optimizer_description(optimizer)
+        self.config = {
+            "layer_dims": list(dims), "hidden_activation": self.hidden_activation, "lambd": self.lambd,
+            "mini_batch_size": self.mini_batch_size, "m": self.m, "dtype": self.dtype.name,
+            "has_schedule": has_schedule,
+        }
+
+    def resume(self, resume_from):
+        """Params, optimizer state and generator saved in a checkpoint; the history continues."""
+        saved = resume_from
+        if not isinstance(saved, ckpt_module.Checkpoint):
+            saved = ckpt_module.load_checkpoint(resume_from)
+        ckpt_module.check_resumable(saved, optimizer_name=self.opt_name, hyperparameters=self.hyper,
+                                    config=self.config)
+        if saved.epoch > self.num_epochs:
+            raise ValueError(
+                f"the checkpoint has {saved.epoch} epochs already, more than num_epochs = {self.num_epochs}"
+            )
+        self.begin(saved.history, saved.epoch)
+        # Copies: the updates work in place, and the same Checkpoint may be resumed twice.
+        params = {key: np.array(value, copy=True) for key, value in saved.params.items()}
+        return params, copy.deepcopy(saved.state), saved.make_rng()
+
+    def begin(self, old=None, start_epoch=0):
+        """Preallocate the history (cheaper than lists, and checkpoints slice it for free); start the clock."""
+        old = History() if old is None else old
+        n_old = len(old.costs)
+        self.costs = np.empty(n_old + (self.num_epochs - start_epoch) * self.T)
+        self.times = np.empty_like(self.costs)
+        self.costs[:n_old], self.times[:n_old] = old.costs, old.times
+        self.epoch_costs = np.empty(self.num_epochs)
+        self.epoch_costs[:start_epoch] = old.epoch_costs
+        self.learning_rates = list(old.learning_rates)
+        self.n_steps = n_old
+        self.time_offset = float(old.times[-1]) if n_old else 0.0
+        self.first_epoch = start_epoch + 1
+        self.completed = self.epoch = start_epoch
+
+        from tqdm.auto import tqdm  # here, not at import: it pulls in IPython in a kernel
+
+        self.bar = tqdm(total=self.num_epochs, initial=start_epoch, disable=not self.progress,
+                        desc=type(self.optimizer).__name__, unit="epoch")
+        self.say = tqdm.write if self.progress else print
+        self.start = self.last_save = time.perf_counter()
+
+    def close(self):
+        self.bar.close()
+
+    def history(self, stop_reason=None):
+        completed = self.completed
+        return History(
+            costs=self.costs[: self.n_steps].copy(), epoch_costs=self.epoch_costs[:completed].copy(),
+            learning_rates=np.array(self.learning_rates, dtype=np.float64), epochs_completed=completed,
+            stopped_early=stop_reason is not None, stop_reason=stop_reason,
+            times=self.times[: self.n_steps].copy(),
+        )
+
+    # ---- called by _train_loop -----------------------------------------------------
+
+    def start_epoch(self, epoch):
+        self.epoch, self.t, self.phase = epoch, 0, "start"
+        self.epoch_total = 0.0
+        self.out_of_time = False
+
+    def next_mini_batch(self, X_t, Y_t):
+        """Count it (t += 1) and give it the parameters' dtype."""
+        self.t, self.phase = self.t + 1, "gradients"
+        X_t = np.asarray(X_t)  # a memmap slice would slow every ufunc
+        if X_t.dtype != self.dtype:
+            X_t = X_t.astype(self.dtype)
+        if Y_t.dtype != self.dtype:
+            Y_t = Y_t.astype(self.dtype)
+        return X_t, Y_t
+
+    def check(self, cost, grads, X_t):
+        """Stop when J{t} is not a finite number: the run diverged (or X holds a NaN)."""
+        self.cost, self.grads, self.X_t = cost, grads, X_t
+        if not math.isfinite(cost):
+            raise _Stop(_divergence_reason(cost, X_t, self.epoch, self.t, self.T, self.optimizer))
+        self.phase = "update"
+
+    def record(self, cost, X_t):
+        """J{t} and the time into the history; stop once the time budget is used up."""
+        n = self.n_steps
+        self.costs[n] = cost
+        self.times[n] = self.time_offset + time.perf_counter() - self.start
+        self.n_steps = n + 1
+        self.epoch_total += cost * X_t.shape[1]
+        self.phase = "between"
+        if self.time_budget is not None and self.times[n] - self.time_offset >= self.time_budget:
+            self.out_of_time = True
+            if self.t < self.T:
+                raise _Stop(f"time budget of {self.time_budget:g} s used up in epoch {self.epoch}, "
+                            f"after mini-batch {self.t} of {self.T}")
+
+    def end_epoch(self, params, state, rng):
+        """The epoch's cost, a checkpoint when one is due, the progress bar; stop when out of time."""
+        epoch = self.epoch
+        self.phase = "end of epoch"
+        self.epoch_costs[epoch - 1] = self.epoch_total / self.m
+        self.completed = epoch
+        if self._checkpoint_due(epoch):
+            self.phase = "checkpoint"
+            ckpt_module.save_checkpoint(self.checkpoint, ckpt_module.Checkpoint(
+                params=params, optimizer_name=self.opt_name, hyperparameters=self.hyper, state=state,
+                history=self.history(), rng_state=rng.bit_generator.state, config=self.config,
+            ))
+            self.phase = "end of epoch"
+            self.last_save = time.perf_counter()
+        self.bar.set_postfix(cost=f"{self.epoch_costs[epoch - 1]:.4f}", refresh=False)
+        self.bar.update(1)
+        if self.print_every is not None and epoch % self.print_every == 0:
+            self.say(f"epoch {epoch}: cost {self.epoch_costs[epoch - 1]:.6f}")
+        if self.out_of_time and epoch < self.num_epochs:
+            raise _Stop(f"time budget of {self.time_budget:g} s used up at the end of epoch {epoch}")
+
+    def _checkpoint_due(self, epoch):
+        if self.checkpoint is None:
+            return False
+        every = self.checkpoint_every
+        return (epoch == self.num_epochs
+                or (every is not None and epoch % every == 0)
+                or (every is None and time.perf_counter() - self.last_save >= CHECKPOINT_SECONDS))
+
+
+# ---------------------------------------------------------------------------
+# Small helpers: checks, BLAS threads, messages
+# ---------------------------------------------------------------------------
+
+# Mini-batch steps whose largest matrix product has at most this many multiply-adds run
+# numpy's BLAS on one thread (see _small_products_on_one_thread).
+_ONE_THREAD_MAX_PRODUCT = 2**24
+
+
+def _small_products_on_one_thread(dims, mini_batch_size):
+    """While ``train`` runs, keep numpy's BLAS on one thread if every product is small.
+
+    A step on a mini-batch of 1,000 examples and layers of tens of units multiplies
+    matrices in some tens of microseconds: waking and joining a second BLAS thread costs
+    as much, and when another process holds a core (a browser, another kernel) each
+    product waits for a thread that is not running. Measured on 2 shared cores
+    (benchmarks/epoch_5m.py: 20 -> 64 -> 1, mini-batches of 1,000, m = 5,000,000), an
+    epoch's forward and backprop took 55 times longer with 2 BLAS threads than with one,
+    and a quiet machine gained nothing from the second thread. Large products (batch
+    gradient descent on a big m) keep their threads. The limit uses threadpoolctl and is
+    lifted when ``train`` returns or raises; without threadpoolctl nothing is changed.
+    """
+    largest = mini_batch_size * max(a * b for a, b in zip(dims[:-1], dims[1:]))
+    if largest > _ONE_THREAD_MAX_PRODUCT:
+        return contextlib.nullcontext()
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:
+        return contextlib.nullcontext()
+    return threadpool_limits(limits=1, user_api="blas")
+
+
+def _check_optimizer(optimizer):
+    if isinstance(optimizer, type):
+        raise TypeError(
+            f"optimizer must be an optimizer object such as {optimizer.__name__}(learning_rate=0.01), "
+            f"got the class {optimizer.__name__} itself"
+        )
+    for attr in ("init", "step", "learning_rate"):
+        if not hasattr(optimizer, attr):
+            raise TypeError(
+                f"optimizer must have init(), step() and learning_rate (GradientDescent, Momentum, "
+                f"RMSProp, Adam), got {type(optimizer).__name__} without {attr}"
+            )
+    return optimizer
+
+
+def _set_learning_rate(optimizer, schedule, epoch):
+    lr = schedule(epoch)
+    try:
+        optimizer.learning_rate = lr
+    except (TypeError, ValueError) as err:
+        raise type(err)(f"schedule({epoch}) returned {lr!r}, not a usable learning rate: {err}") from None
+
+
+def _all_finite(arrays):
+    return all(np.isfinite(a).all() for a in arrays.values())
 
 
 def _where(phase, epoch, t, T):
