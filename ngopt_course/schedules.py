@@ -25,40 +25,6 @@ __all__ = [
 ]
 
 
-#: Largest epoch accepted (the largest int64): the formulas turn epochs into floats.
-_MAX_EPOCH = np.iinfo(np.int64).max
-
-
-def _check_epoch(epoch_num, name="epoch_num"):
-    """Return epoch_num as an int or an int array, each >= 1 (epochs count from 1)."""
-    if isinstance(epoch_num, numbers.Integral) and not isinstance(epoch_num, bool):
-        if epoch_num < 1:  # the same message as for arrays: say why 0 is refused
-            raise ValueError(
-                f"{name} == {int(epoch_num)!r}, must be >= 1: epochs are counted from 1, as in the lecture"
-            )
-        return check_int(epoch_num, name, min_val=1, max_val=_MAX_EPOCH)
-    arr = np.asarray(epoch_num) if isinstance(epoch_num, np.ndarray) else as_array(epoch_num, name)
-    if arr.dtype.kind not in "iu":
-        if arr.dtype.kind == "f" and np.all(np.isfinite(arr)) and np.all(arr == np.round(arr)):  # [] too
-            if arr.size and arr.max() >= 2.0**63:  # would not fit in an int64
-                raise ValueError(f"{name} == {arr.max()!r}, must be at most {_MAX_EPOCH}")
-            arr = arr.astype(np.int64)
-        else:
-            raise TypeError(f"{name} must be an integer or an array of integers, got {epoch_num!r}")
-    if arr.size and arr.min() < 1:
-        raise ValueError(
-            f"{name} == {int(arr.min())!r}, must be >= 1: epochs are counted from 1, as in the lecture"
-        )
-    return arr
-
-
-def _out(value, names="learning_rate0"):
-    """The result as a float (or an array); an overflow is refused, naming the arguments to blame."""
-    if not np.all(np.isfinite(value)):
-        raise ValueError(f"the learning rate overflows (it is {np.max(value)!r}): {names} too large")
-    return float(value) if np.ndim(value) == 0 else value
-
-
 def inverse_time_decay(learning_rate0, decay_rate, epoch_num):
     """alpha = alpha0 / (1 + decay_rate * epoch_num).
 
@@ -155,6 +121,44 @@ def manual_decay(learning_rate0, drops, epoch_num):
     index = np.searchsorted(np.array(starts), epoch_num, side="right") - 1
     with np.errstate(over="ignore"):  # refused by _out, naming the arguments
         return _out(learning_rate0 * np.array(fractions)[index], "fraction * learning_rate0")
+
+
+# ---------------------------------------------------------------------------
+# Shared by the formulas: the epoch's check and the result's
+# ---------------------------------------------------------------------------
+
+#: Largest epoch accepted (the largest int64): the formulas turn epochs into floats.
+_MAX_EPOCH = np.iinfo(np.int64).max
+
+
+def _check_epoch(epoch_num, name="epoch_num"):
+    """Return epoch_num as an int or an int array, each >= 1 (epochs count from 1)."""
+    if isinstance(epoch_num, numbers.Integral) and not isinstance(epoch_num, bool):
+        if epoch_num < 1:  # the same message as for arrays: say why 0 is refused
+            raise ValueError(
+                f"{name} == {int(epoch_num)!r}, must be >= 1: epochs are counted from 1, as in the lecture"
+            )
+        return check_int(epoch_num, name, min_val=1, max_val=_MAX_EPOCH)
+    arr = np.asarray(epoch_num) if isinstance(epoch_num, np.ndarray) else as_array(epoch_num, name)
+    if arr.dtype.kind not in "iu":
+        if arr.dtype.kind == "f" and np.all(np.isfinite(arr)) and np.all(arr == np.round(arr)):  # [] too
+            if arr.size and arr.max() >= 2.0**63:  # would not fit in an int64
+                raise ValueError(f"{name} == {arr.max()!r}, must be at most {_MAX_EPOCH}")
+            arr = arr.astype(np.int64)
+        else:
+            raise TypeError(f"{name} must be an integer or an array of integers, got {epoch_num!r}")
+    if arr.size and arr.min() < 1:
+        raise ValueError(
+            f"{name} == {int(arr.min())!r}, must be >= 1: epochs are counted from 1, as in the lecture"
+        )
+    return arr
+
+
+def _out(value, names="learning_rate0"):
+    """The result as a float (or an array); an overflow is refused, naming the arguments to blame."""
+    if not np.all(np.isfinite(value)):
+        raise ValueError(f"the learning rate overflows (it is {np.max(value)!r}): {names} too large")
+    return float(value) if np.ndim(value) == 0 else value
 
 
 def schedule_lr_decay(learning_rate0, epoch_num, decay_rate, time_interval):

@@ -83,3 +83,97 @@ def test_public_names_resolve():
 
     missing = [name for name in ngopt_course.__all__ if not hasattr(ngopt_course, name)]
     assert not missing
+
+
+# ---------------------------------------------------------------------------
+# One-way flow between the layers
+# ---------------------------------------------------------------------------
+
+# The layers, lowest first. A module may import from its own layer and the layers below,
+# never from one above: data -> compute -> training -> experiments -> plots -> widgets.
+# ``_validation`` (argument checks) serves every layer; ``_fast`` belongs to compute.
+LAYERS = {
+    "_validation": (0, "validation"),
+    "data": (1, "data"), "make_data": (1, "data"),
+    **{name: (2, "compute") for name in ("minibatch", "ewa", "optimizers", "schedules", "nn", "surfaces", "_fast")},
+    "checkpoints": (3, "training"), "training": (3, "training"),
+    "experiments": (4, "experiments"),
+    "plots": (5, "plots"),
+    "widgets": (6, "widgets"),
+    # The learning layer sits apart: it may import anything below presentation (plots),
+    # and nothing but itself may import it.
+    "exercises": (4, "learning"), "editions": (4, "learning"),
+}
+
+
+def _may_import(importer, target):
+    (own, own_name), (layer, layer_name) = LAYERS[importer], LAYERS[target]
+    if layer_name == "learning":
+        return own_name == "learning"
+    return layer <= own
+
+
+def _package_imports(path, package_root):
+    """The top-level name, inside the package, of every ngopt_course module that ``path`` imports."""
+    folder = list(path.relative_to(package_root).parts[:-1])  # the subpackage path is in ([] at the top)
+    for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
+        if isinstance(node, ast.ImportFrom) and node.level:  # relative: from .x, from ..x, from . import x
+            up = node.level - 1
+            if up > len(folder):
+                continue  # above the package
+            parts = folder[: len(folder) - up] + (node.module.split(".") if node.module else [])
+            yield from parts[:1] or [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module:  # from ngopt_course.x import y
+            parts = node.module.split(".")
+            if parts[0] == package_root.name:
+                yield from parts[1:2] or [alias.name for alias in node.names]
+        elif isinstance(node, ast.Import):  # import ngopt_course.x
+            for alias in node.names:
+                parts = alias.name.split(".")
+                if parts[0] == package_root.name and len(parts) > 1:
+                    yield parts[1]
+
+
+def layer_violations(package_root):
+    """Every import that goes against the flow, as 'module imports target (layer -> layer)'."""
+    found = []
+    for path in sorted(package_root.rglob("*.py")):
+        rel = path.relative_to(package_root)
+        top = rel.parts[0].removesuffix(".py")
+        if top == "__init__":
+            continue  # the package's front door re-exports from every layer
+        assert top in LAYERS, f"{rel} belongs to no layer: add it to LAYERS"
+        for target in _package_imports(path, package_root):
+            if target not in LAYERS:  # e.g. "from ngopt_course import train": hides which layer it is
+                found.append(f"{rel.as_posix()} imports {target} from the package itself, not from its module")
+            elif target != top and not _may_import(top, target):
+                found.append(f"{rel.as_posix()} imports {target} ({LAYERS[top][1]} -> {LAYERS[target][1]})")
+    return found
+
+
+def test_imports_flow_one_way_through_the_layers():
+    assert layer_violations(PACKAGE) == []
+
+
+def test_the_layer_check_catches_an_import_going_up(tmp_path):
+    # The checker must fail on a violation, not only pass on the real package: a fake
+    # package where compute imports training, and plots import widgets, in every spelling.
+    root = tmp_path / "ngopt_course"
+    (root / "plots").mkdir(parents=True)
+    (root / "experiments").mkdir()
+    (root / "__init__.py").write_text("from .widgets import EXPLORERS\n")  # allowed: the front door
+    (root / "nn.py").write_text("from .training import train\n")
+    (root / "ewa.py").write_text("import ngopt_course.checkpoints\n")
+    (root / "optimizers.py").write_text("def f():\n    from ngopt_course.experiments import race\n")
+    (root / "plots" / "adam.py").write_text("from ..widgets import race\nfrom ..surfaces import get_surface\n")
+    (root / "experiments" / "race.py").write_text("from ..exercises import check\nfrom ..optimizers import Adam\n")
+    (root / "training.py").write_text("from . import checkpoints\nfrom .nn import forward\n")  # allowed
+    (root / "schedules.py").write_text("from ngopt_course import train\n")
+    assert layer_violations(root) == [
+        "ewa.py imports checkpoints (compute -> training)",
+        "experiments/race.py imports exercises (experiments -> learning)",
+        "nn.py imports training (compute -> training)",
+        "optimizers.py imports experiments (compute -> experiments)",
+        "plots/adam.py imports widgets (plots -> widgets)",
+        "schedules.py imports train from the package itself, not from its module",
+    ]

@@ -5,7 +5,7 @@ import pytest
 
 from ngopt_course.experiments.convergence import (
     REGIONS,
-    eigenvalues_2x2,
+    _eigenvalues_2x2,
     gradient_descent_rate,
     momentum_divergence_boundary,
     momentum_matrix,
@@ -13,7 +13,7 @@ from ngopt_course.experiments.convergence import (
     momentum_rate_map,
     observed_rate,
     spectral_radius_2x2,
-    steps_to_settle,
+    _steps_to_settle,
 )
 from ngopt_course.optimizers import Momentum
 
@@ -73,7 +73,7 @@ def test_momentum_matrix_broadcasts_and_its_determinant_is_beta():
 def test_closed_form_eigenvalues_match_numpy():
     rng = np.random.default_rng(0)
     M = rng.normal(size=(500, 2, 2))
-    ours = np.sort_complex(eigenvalues_2x2(M))
+    ours = np.sort_complex(_eigenvalues_2x2(M))
     theirs = np.sort_complex(np.linalg.eigvals(M).astype(complex))
     np.testing.assert_allclose(ours, theirs, atol=1e-12)
     np.testing.assert_allclose(spectral_radius_2x2(M), np.abs(np.linalg.eigvals(M)).max(axis=-1), rtol=1e-12)
@@ -102,7 +102,7 @@ def test_beta_zero_is_gradient_descent():
 
 def test_complex_eigenvalues_have_modulus_sqrt_beta():
     # h = 10, alpha = 0.18, beta = 0.9: T = 1.9 - 0.18 = 1.72, T^2/4 = 0.7396 < 0.9 = D: complex
-    eig = eigenvalues_2x2(momentum_matrix(0.18, 0.9, 10.0))
+    eig = _eigenvalues_2x2(momentum_matrix(0.18, 0.9, 10.0))
     assert np.all(eig.imag != 0)
     np.testing.assert_allclose(np.abs(eig), np.sqrt(0.9), rtol=1e-12)
     np.testing.assert_allclose(eig.real, 0.86, rtol=1e-12)
@@ -203,7 +203,7 @@ def test_rate_map_beta_09_is_flat_between_crawl_and_divergence():
 
 
 # ---------------------------------------------------------------------------
-# observed_rate and steps_to_settle
+# observed_rate and _steps_to_settle
 # ---------------------------------------------------------------------------
 
 def test_observed_rate_of_a_geometric_sequence_is_its_ratio():
@@ -214,10 +214,10 @@ def test_observed_rate_of_a_geometric_sequence_is_its_ratio():
 
 def test_steps_to_settle_by_hand():
     losses = [5.0, 0.5, 2e-3, 5e-4, 2e-3, 1e-4, 1e-5]
-    assert steps_to_settle(losses, 1e-3) == 5            # below at 3, above again at 4, below for good from 5
-    assert steps_to_settle([1e-4, 1e-5], 1e-3) == 0
-    assert steps_to_settle([1.0, 1e-4, 1.0], 1e-3) is None
-    assert steps_to_settle([2.0, 1.0005], 1e-3, f_min=1.0) == 1
+    assert _steps_to_settle(losses, 1e-3) == 5            # below at 3, above again at 4, below for good from 5
+    assert _steps_to_settle([1e-4, 1e-5], 1e-3) == 0
+    assert _steps_to_settle([1.0, 1e-4, 1.0], 1e-3) is None
+    assert _steps_to_settle([2.0, 1.0005], 1e-3, f_min=1.0) == 1
 
 
 # ---------------------------------------------------------------------------
@@ -242,4 +242,4 @@ def test_arguments_are_checked():
     with pytest.raises(ValueError, match=r"learning_rates must be 1-D"):
         momentum_rate_map([[0.1]], [0.5], [1.0])
     with pytest.raises(ValueError, match=r"tol == 0.0, must be in \(0, inf\)"):
-        steps_to_settle([1.0], 0.0)
+        _steps_to_settle([1.0], 0.0)

@@ -16,7 +16,7 @@ from ngopt_course.experiments.critical_points import (
     CRITICAL_POINT_KINDS,
     classify_critical_point,
     classify_eigenvalues,
-    count_negative_eigenvalues,
+    _count_negative_eigenvalues,
     critical_point_census,
     descend_many,
     gradient_norms,
@@ -84,13 +84,13 @@ def test_negative_seed_is_refused():
 # ---------------------------------------------------------------------------
 
 def test_count_negative_eigenvalues_by_hand():
-    assert count_negative_eigenvalues(np.diag([1.0, -2.0, 3.0])) == 1
+    assert _count_negative_eigenvalues(np.diag([1.0, -2.0, 3.0])) == 1
     # [[1, 2], [2, 1]] has eigenvalues 3 and -1 although its diagonal is positive
-    assert count_negative_eigenvalues([[1.0, 2.0], [2.0, 1.0]]) == 1
+    assert _count_negative_eigenvalues([[1.0, 2.0], [2.0, 1.0]]) == 1
     batch = np.stack([np.diag([1.0, 2.0]), np.diag([-1.0, 2.0]), np.diag([-1.0, -2.0])])
-    np.testing.assert_array_equal(count_negative_eigenvalues(batch), [0, 1, 2])
+    np.testing.assert_array_equal(_count_negative_eigenvalues(batch), [0, 1, 2])
     with pytest.raises(ValueError, match="square"):
-        count_negative_eigenvalues(np.zeros((2, 3)))
+        _count_negative_eigenvalues(np.zeros((2, 3)))
 
 
 @pytest.mark.parametrize("hessian, expected", [

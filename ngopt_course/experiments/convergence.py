@@ -45,14 +45,12 @@ __all__ = [
     "REGIONS",
     "RateMap",
     "momentum_matrix",
-    "eigenvalues_2x2",
     "spectral_radius_2x2",
     "momentum_rate",
     "gradient_descent_rate",
     "momentum_divergence_boundary",
     "momentum_rate_map",
     "observed_rate",
-    "steps_to_settle",
 ]
 
 #: Region names of ``RateMap.region``, by code 0..3.
@@ -109,7 +107,7 @@ def momentum_matrix(learning_rate, beta, h):
     return M
 
 
-def eigenvalues_2x2(M):
+def _eigenvalues_2x2(M):
     """Both eigenvalues of each 2x2 matrix, from its trace and determinant.
 
     Parameters
@@ -328,7 +326,7 @@ def observed_rate(errors, window=20):
     return float((last / first) ** (1.0 / (errors.size - window)))
 
 
-def steps_to_settle(losses, tol, f_min=0.0):
+def _steps_to_settle(losses, tol, f_min=0.0):
     """First step from which ``losses - f_min`` stays below ``tol`` to the end of the run.
 
     ``SurfaceRun.steps_to_tol`` counts the first time the loss dips below ``tol``; a run

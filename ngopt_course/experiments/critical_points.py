@@ -37,7 +37,6 @@ from ..surfaces import get_surface
 __all__ = [
     "CRITICAL_POINT_KINDS",
     "random_symmetric_matrices",
-    "count_negative_eigenvalues",
     "classify_eigenvalues",
     "classify_critical_point",
     "naive_minimum_fraction",
@@ -98,7 +97,7 @@ def random_symmetric_matrices(n, num_samples, seed=0):
     return 0.5 * (G + np.swapaxes(G, 1, 2))
 
 
-def count_negative_eigenvalues(hessians):
+def _count_negative_eigenvalues(hessians):
     """The number of negative eigenvalues of each symmetric matrix (its "index").
 
     0 means every direction curves up (a minimum), n every direction curves down (a
