@@ -275,15 +275,17 @@ class _Optimizer:
             self._known = None
             _check_structure(self, params, state)
             self._known = (state, params, tuple(params), self._arrays(params, state),
-                           {W.dtype for W in params.values()})
+                           {W.dtype for W in params.values()}, None)  # None: the learning rate to check
         dtypes = self._known[4]
         grads = _checked_grads(params, grads)
         t = state.t
         if type(t) is not int or not 0 <= t <= _MAX_T:  # Adam divides by 1 - beta^(t + 1): 0 if t = -1
             check_int(t, "state.t", min_val=0, max_val=_MAX_T)
-        for dtype in dtypes:
-            _check_constants_fit(self.learning_rate, getattr(self, "epsilon", None),
-                                 getattr(self, "eps_root", 0.0), dtype)
+        if self.learning_rate != self._known[5]:  # it may change between steps (decay)
+            for dtype in dtypes:
+                _check_constants_fit(self.learning_rate, getattr(self, "epsilon", None),
+                                     getattr(self, "eps_root", 0.0), dtype)
+            self._known = (*self._known[:5], self.learning_rate)
         return grads
 
     def _arrays(self, params, state):

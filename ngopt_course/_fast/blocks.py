@@ -158,15 +158,23 @@ def _quiet_sum(a):
 def sums_are_finite(arrays):
     """True when the sum of all float arrays is finite, which proves no entry is NaN or inf.
 
-    One read of each array; large arrays are summed in two halves on both cores. False
+    One read of each array; large arrays are summed in two halves on both cores, tiny
+    ones as Python floats (cheaper than a numpy reduction, and never a warning). False
     means the sum is NaN or inf: an entry is, or a sum of huge finite values overflowed,
     which the caller tells apart (``_validation.check_finite_dict``).
     """
-    total, helpers = 0.0, []  # a Python float: NaN and inf carry through, an overflow gives inf
+    total, large = 0.0, []  # a Python float: NaN and inf carry through, an overflow gives inf
+    for a in arrays:
+        if a.dtype.kind == "f":
+            if a.size <= _PYTHON_SUM_MAX:
+                total += sum(a.ravel().tolist())
+            else:
+                large.append(a)
+    if not large:
+        return math.isfinite(total)
+    helpers = []
     with np.errstate(over="ignore", invalid="ignore"):
-        for a in arrays:
-            if a.dtype.kind != "f":
-                continue
+        for a in large:
             if a.size >= PARALLEL_MIN and _N_THREADS > 1 and a.flags.c_contiguous:
                 flat = a.reshape(-1)
                 half = flat.size // 2
@@ -174,7 +182,7 @@ def sums_are_finite(arrays):
                 if helper is not None:
                     helpers.append(helper)
                     a = flat[:half]  # this thread sums the first half meanwhile
-            total += float(a.sum()) if a.size > _PYTHON_SUM_MAX else sum(a.ravel().tolist())
+            total += float(a.sum())
     for f in helpers:
         total += float(f.result())
     return math.isfinite(total)
