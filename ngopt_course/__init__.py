@@ -1,19 +1,20 @@
 """ngopt_course: the tested numpy implementations behind the course's notebooks.
 
-Modules, in the direction data flows (each imports only those above it):
+Modules, in the direction data flows (each imports only from its own layer and those
+above it in this list; ``tests/test_architecture.py`` enforces it):
 
-- ``data``        : the synthetic London year, two moons, the large memory-mapped set
-- ``minibatch``   : random_mini_batches, iter_mini_batches (lazy, works on np.memmap)
-- ``ewa``         : exponentially weighted averages, effective_window, unrolled weights
-- ``optimizers``  : GradientDescent, Momentum, RMSProp, Adam with explicit state
-- ``schedules``   : learning-rate decay as functions of the epoch (counted from 1)
-- ``nn``          : the L-layer network: initialisation, cost and gradients, predict
-- ``surfaces``    : 2-D test surfaces with analytic gradients, run_on_surface
-- ``noisy``       : mini-batch gradient descent on a line fit (real mini-batch noise)
-- ``checkpoints`` : History, save_checkpoint, load_checkpoint
-- ``training``    : train, the mini-batch training loop
-- ``plots``, ``widgets`` : drawing and interaction (import them explicitly)
-- ``exercises``, ``editions`` : checks that diagnose mistakes; the learner edition
+- data        ``data``: the synthetic London year, two moons, the large memory-mapped set
+- compute     ``minibatch`` (random_mini_batches, iter_mini_batches), ``ewa``
+              (exponentially weighted averages), ``optimizers`` (the four updates as
+              plain functions, then GradientDescent, Momentum, RMSProp, Adam with
+              explicit state), ``schedules`` (learning-rate decay, epochs from 1), ``nn``
+              (the L-layer network), ``surfaces`` (2-D test surfaces, run_on_surface);
+              ``_fast``: the same arithmetic, in place, blocked and threaded, for large arrays
+- training    ``checkpoints`` (History, save/load), ``training`` (train: the lecture's loop)
+- experiments ``experiments.batch_size``, ``.noisy``, ``.convergence``, ``.race``,
+              ``.critical_points``, ``.capstone``: what each notebook measures
+- presentation ``plots``, ``widgets``: drawing and interaction (import them explicitly)
+- learning    ``exercises``, ``editions``: checks that diagnose mistakes; the learner edition
 
 Importing the package does no work: no data is generated, no setting is changed, and
 neither matplotlib nor ipywidgets is imported.
