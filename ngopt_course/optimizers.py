@@ -173,7 +173,7 @@ def adam_update(W, dW, v, s, t, learning_rate, beta1, beta2, epsilon, *, eps_roo
 from collections.abc import Mapping  # noqa: E402  (below the formulas, which need only numpy)
 from dataclasses import dataclass, field  # noqa: E402
 from functools import lru_cache  # noqa: E402
-import operator  # noqa: E402
+import weakref  # noqa: E402
 
 from ._fast.blocks import sums_are_finite  # noqa: E402
 from ._fast.updates import adam_, applies, gradient_descent_, momentum_, rmsprop_  # noqa: E402
@@ -274,7 +274,9 @@ class _Optimizer:
         if not self._same_as_known(params, state):
             self._known = None
             _check_structure(self, params, state)
-            self._known = (state, params, tuple(params), self._arrays(params, state),
+            # Weak references: the optimizer must not keep a finished run's arrays alive.
+            self._known = (weakref.ref(state), id(params), tuple(params),
+                           [weakref.ref(a) for a in self._arrays(params, state)],
                            {W.dtype for W in params.values()}, None)  # None: the learning rate to check
         dtypes = self._known[4]
         grads = _checked_grads(params, grads)
@@ -296,14 +298,14 @@ class _Optimizer:
 
     def _same_as_known(self, params, state):
         known = self._known
-        if known is None or known[0] is not state or known[1] is not params or tuple(params) != known[2]:
+        if known is None or known[0]() is not state or known[1] != id(params) or tuple(params) != known[2]:
             return False
         try:
             arrays = self._arrays(params, state)
         except AttributeError:  # a state dict replaced by something else: the full check says what
             return False
         # The same arrays, still writeable (a flag that can be switched off between steps).
-        return (len(arrays) == len(known[3]) and all(map(operator.is_, arrays, known[3]))
+        return (len(arrays) == len(known[3]) and all([ref() is a for ref, a in zip(known[3], arrays)])
                 and all([a.flags.writeable for a in arrays]))
 
     def _refusing_overflow(self, params, state):

@@ -630,3 +630,45 @@ def test_errstate_reaches_the_helper_thread_on_large_arrays():
     with np.errstate(over="ignore"):
         blocks.apply_blocked(kernel, (W, dW))
     assert np.isinf(W).all()
+
+
+# ---------------------------------------------------------------------------
+# Structure checked once per params and state; what can change checked every step
+# ---------------------------------------------------------------------------
+
+@EACH
+def test_arrays_replaced_or_made_read_only_after_a_step_are_checked_again(make):
+    opt = make()
+    params = {"W1": np.ones((2, 2)), "b1": np.ones((2, 1))}
+    grads = {"W1": np.full((2, 2), 0.5), "b1": np.full((2, 1), 0.5)}
+    state = opt.init(params)
+    opt.step(params, grads, state)  # checked whole once
+    params["b1"] = np.array([[1], [2]])  # another array under the same key
+    with pytest.raises(TypeError, match=r"params\['b1'\] must be a float numpy array \(it is updated in place\), got array of int64"):
+        opt.step(params, grads, state)
+    params["b1"] = np.ones((2, 1))
+    params["b1"].flags.writeable = False  # the same array, switched off between steps
+    with pytest.raises(ValueError, match=r"params\['b1'\] is read-only and is updated in place"):
+        opt.step(params, grads, state)
+    params["b1"] = np.ones((2, 1))
+    W1 = params["W1"].copy()
+    bad = np.full((2, 2), 0.5)
+    bad[1, 0] = np.nan
+    with pytest.raises(ValueError, match=r"grads\['W1'\] has 1 non-finite value"):  # grads: every step
+        opt.step(params, {**grads, "W1": bad}, state)
+    np.testing.assert_array_equal(params["W1"], W1)
+    assert state.t == 1
+
+
+def test_the_optimizer_does_not_keep_a_finished_runs_arrays_alive():
+    import gc
+    import weakref
+
+    opt = Adam(0.01)
+    params = {"W": np.ones(10)}
+    state = opt.init(params)
+    opt.step(params, {"W": np.ones(10)}, state)
+    refs = [weakref.ref(state), weakref.ref(params["W"]), weakref.ref(state.v["W"])]
+    del params, state
+    gc.collect()
+    assert all(ref() is None for ref in refs)
