@@ -22,7 +22,8 @@ the fastest of 3 copies in each round).
 1.0 would be an update as fast as a copy; the package's own extra read of dW (its NaN
 check) counts against it. A second table gives the package's speed-up over PyTorch in
 the same rounds, and a third the cost of a step on the notebooks' [2, 5, 2, 1] network
-(microseconds per step, where per-call overhead matters and bandwidth does not).
+(microseconds per step, where per-call overhead matters and bandwidth does not), against
+the bare formula ("naive numpy") and the package's plain update functions without checks.
 
 Figures are median [min-max] over ``--rounds`` rounds; each round times every contender
 once, so a ratio compares runs made seconds apart on the same (shared, noisy) machine.
@@ -31,6 +32,7 @@ How to run
 ----------
     python benchmarks/optimizer_step.py                    # 1M and 10M, float32 and float64
     python benchmarks/optimizer_step.py --sizes 10000000 --rounds 15 --no-torch
+    python benchmarks/optimizer_step.py --small-only --small-rounds 51   # per-step overhead only
 
 Needs about 2.5 GB of memory for 10M float64. OPENBLAS_* variables, if set, are printed
 (no BLAS call is timed here).
@@ -48,6 +50,7 @@ import numpy as np
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from _timing import filled, fmt_ratio, print_machine, print_table, ratio_summary, side_by_side  # noqa: E402
 
+from ngopt_course import optimizers  # noqa: E402
 from ngopt_course.optimizers import Adam, GradientDescent, Momentum, RMSProp  # noqa: E402
 
 try:
@@ -225,9 +228,30 @@ def small_network(rng, dtype=np.float64, layer_dims=(2, 5, 2, 1)):
     return params, {k: grads[f"d{k}"] for k in params}
 
 
+def plain_step(name, p, g, st, t):
+    """The package's plain functions (optimizers.py) on every array: the formulas, no checks, new arrays."""
+    for k in p:
+        if name == "gd":
+            p[k] = optimizers.gradient_descent_update(p[k], g[k], LEARNING_RATE)
+        elif name == "momentum":
+            p[k], st["v"][k] = optimizers.momentum_update(p[k], g[k], st["v"][k], BETA, LEARNING_RATE)
+        elif name == "rmsprop":
+            p[k], st["s"][k] = optimizers.rmsprop_update(p[k], g[k], st["s"][k], BETA, LEARNING_RATE, EPSILON)
+        else:
+            p[k], st["v"][k], st["s"][k] = optimizers.adam_update(p[k], g[k], st["v"][k], st["s"][k], t,
+                                                                  LEARNING_RATE, BETA1, BETA2, EPSILON)
+
+
 def bench_small(rounds, use_torch, number=300):
+    """Per-step cost on the notebooks' network, where overhead matters and bandwidth does not.
+
+    "naive numpy" is the bare formula (each line a new array, no checks): the yardstick
+    of issue 14's target, the package's step within 2x of it. "plain functions" calls
+    the package's plain update functions the same way (absent in versions without them).
+    """
     rng = np.random.default_rng(1)
     rows = []
+    has_plain = hasattr(optimizers, "gradient_descent_update")
     for name in ("gd", "momentum", "rmsprop", "adam"):
         params0, grads = small_network(rng)
         contenders = {}
@@ -238,6 +262,10 @@ def bench_small(rounds, use_torch, number=300):
         p = {k: v.copy() for k, v in params0.items()}
         st = {s: {k: np.zeros_like(v) for k, v in params0.items()} for s in STATE_NAMES[name]}
         contenders["naive numpy"] = lambda p=p, st=st, name=name: naive_step(name, p, grads, st, 5)
+        if has_plain:
+            p2 = {k: v.copy() for k, v in params0.items()}
+            st2 = {s: {k: np.zeros_like(v) for k, v in params0.items()} for s in STATE_NAMES[name]}
+            contenders["plain functions"] = lambda p=p2, st=st2, name=name: plain_step(name, p, grads, st, 5)
         if use_torch:
             tensors = []
             for k, v in params0.items():
@@ -254,7 +282,8 @@ def bench_small(rounds, use_torch, number=300):
         rows.append(row)
     headers = ["optimizer"] + [f"{c} us" for c in contenders] + ["package / naive"]
     print(f"One step on the [2, 5, 2, 1] network (6 arrays, float64): microseconds per step "
-          f"(median of {rounds} rounds of {number} steps) and the package's time / naive numpy's.")
+          f"(median of {rounds} rounds of {number} steps) and the package's time / naive numpy's "
+          "(median [min-max] of the per-round ratios; target: under 2).")
     print_table(headers, rows)
 
 
@@ -263,6 +292,8 @@ def main(argv=None):
     parser.add_argument("--sizes", default="1000000,10000000", help="comma-separated vector sizes")
     parser.add_argument("--rounds", type=int, default=9, help="rounds of side-by-side timing")
     parser.add_argument("--no-torch", action="store_true", help="skip the PyTorch columns")
+    parser.add_argument("--small-rounds", type=int, default=25, help="rounds for the small-network table")
+    parser.add_argument("--small-only", action="store_true", help="only the small-network table")
     args = parser.parse_args(argv)
     sizes = [int(float(s)) for s in args.sizes.split(",")]
 
@@ -275,8 +306,9 @@ def main(argv=None):
     else:
         note = "torch    skipped (--no-torch)"
     print_machine("One optimizer step (benchmarks/optimizer_step.py)", [note])
-    bench_large(sizes, args.rounds, use_torch)
-    bench_small(args.rounds, use_torch)
+    if not args.small_only:
+        bench_large(sizes, args.rounds, use_torch)
+    bench_small(args.small_rounds, use_torch)
 
 
 if __name__ == "__main__":

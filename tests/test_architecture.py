@@ -177,3 +177,26 @@ def test_the_layer_check_catches_an_import_going_up(tmp_path):
         "plots/adam.py imports widgets (plots -> widgets)",
         "schedules.py imports train from the package itself, not from its module",
     ]
+
+
+# ---------------------------------------------------------------------------
+# The code a learner opens reads as the slides
+# ---------------------------------------------------------------------------
+
+FIRST_DEFINITIONS = {
+    "optimizers.py": ["gradient_descent_update", "momentum_update", "rmsprop_update", "adam_update"],
+    "ewa.py": ["ewa_loop"],                  # the slide's loop, before the vectorized ewa
+    "minibatch.py": ["random_mini_batches"],  # shuffle, then partition
+    "schedules.py": ["inverse_time_decay"],   # the lecture's first decay formula
+    "training.py": ["_train_loop"],           # the lecture's loop, before train's bookkeeping
+}
+
+
+@pytest.mark.parametrize("module", list(FIRST_DEFINITIONS))
+def test_modules_open_with_the_lectures_code(module):
+    tree = ast.parse((PACKAGE / module).read_text())
+    defs = [node for node in tree.body if isinstance(node, (ast.FunctionDef, ast.ClassDef))]
+    expected = FIRST_DEFINITIONS[module]
+    assert [node.name for node in defs[: len(expected)]] == expected
+    # ... and the first one starts on the first screen (60 lines), after a short docstring.
+    assert defs[0].lineno <= 60, f"{module}: the lecture's code starts at line {defs[0].lineno}"

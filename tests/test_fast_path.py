@@ -13,7 +13,6 @@ import threading
 import numpy as np
 import pytest
 
-from ngopt_course import optimizers as opt_module
 from ngopt_course._fast import blocks, updates
 from ngopt_course.optimizers import (
     Adam,
@@ -219,12 +218,3 @@ def test_plain_functions_do_not_touch_their_inputs():
     for a, b in zip((W, dW, v, s), before):
         np.testing.assert_array_equal(a, b)
 
-
-def test_optimizers_module_opens_with_the_plain_functions():
-    # The first definitions a reader meets are the four updates, in lecture order.
-    import ast
-    import inspect
-
-    tree = ast.parse(inspect.getsource(opt_module))
-    first = [node.name for node in tree.body if isinstance(node, (ast.FunctionDef, ast.ClassDef))][:4]
-    assert first == ["gradient_descent_update", "momentum_update", "rmsprop_update", "adam_update"]

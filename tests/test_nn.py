@@ -305,3 +305,34 @@ def test_error_layer_dims():
         initialize_parameters([3, 0, 1])
     with pytest.raises(ValueError, match=r"dtype == float16, must be float32 or float64"):
         initialize_parameters([3, 1], dtype=np.float16)
+
+
+# ---------------------------------------------------------------------------
+# What a training loop uses: checks once, then cost_and_grads(check=False)
+# ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_unchecked_cost_and_grads_equals_the_checked_one(dtype):
+    X, Y, params = _random_problem([3, 4, 1], seed=4, hidden_activation="relu")
+    params = {k: v.astype(dtype) for k, v in params.items()}
+    X, Y = X.astype(dtype), Y.astype(dtype)  # what train hands it: the parameters' dtype
+    cost, grads = cost_and_grads(X, Y, params, lambd=0.3, hidden_activation="relu")
+    cost_u, grads_u = cost_and_grads(X, Y, params, 0.3, "relu", check=False)
+    assert cost_u == cost
+    for key in params:
+        np.testing.assert_array_equal(grads_u[key], grads[key])
+        assert grads_u[key].dtype == dtype
+
+
+def test_check_network_args_returns_what_the_loop_needs():
+    X, Y, _ = _random_problem([3, 2, 1])
+    X_c, Y_c, dims, lambd, dtype = nn.check_network_args(X, Y.astype(bool), [3, 2, 1], 1, "tanh", None)
+    assert X_c is X and dims == (3, 2, 1) and lambd == 1.0 and dtype == np.float64
+    assert Y_c.dtype == bool  # labels kept as given; train casts each mini-batch
+    assert nn.check_network_args(X.astype(np.float32), Y, [3, 1])[4] == np.float32  # X's float dtype
+    with pytest.raises(ValueError, match=r"X has n = 3 features \(shape \(3, 12\)\) but layer_dims\[0\] = 2"):
+        nn.check_network_args(X, Y, [2, 1])
+    with pytest.raises(ValueError, match=r"Y must be 2-D with shape \(1, m\), got shape \(12,\); use Y.reshape\(1, -1\)"):
+        nn.check_network_args(X, Y.ravel(), [3, 1])
+    with pytest.raises(ValueError, match=r"dtype == float16, must be float32 or float64"):
+        nn.check_network_args(X, Y, [3, 1], dtype=np.float16)

@@ -205,6 +205,24 @@ def test_learning_rate_type(cls):
         cls("0.1")
 
 
+def test_check_labels_2d_and_check_n_features():
+    from ngopt_course._validation import check_labels_2d, check_n_features
+
+    Y = check_labels_2d([[1, 0, 1]])
+    assert Y.shape == (1, 3)
+    assert check_labels_2d(np.array([[True, False]])).dtype == bool
+    with pytest.raises(ValueError, match=r"Y must be 2-D with shape \(k, m\), got shape \(3,\); use Y.reshape\(1, -1\)"):
+        check_labels_2d([1, 0, 1])
+    with pytest.raises(ValueError, match=r"Y must be 2-D with shape \(1, m\), got shape \(1, 1, 3\)\Z"):
+        check_labels_2d(np.zeros((1, 1, 3)), "1")
+    with pytest.raises(ValueError, match=r"Y has 1 non-finite"):
+        check_labels_2d([[np.nan, 1.0]])
+    check_labels_2d([[np.nan, 1.0]], finite=False)  # a memmap's labels are not scanned
+    check_n_features(np.zeros((2, 5)), 2, "layer_dims[0]")
+    with pytest.raises(ValueError, match=r"X has n = 2 features \(shape \(2, 5\)\) but layer_dims\[0\] = 3; they must be equal"):
+        check_n_features(np.zeros((2, 5)), 3, "layer_dims[0]")
+
+
 @pytest.mark.parametrize("cls", [RMSProp, Adam])
 @pytest.mark.parametrize("value, message", [(0, r"epsilon == 0.0, must be in \(0, inf\)"),
                                             (-1e-8, r"epsilon == -1e-08, must be in \(0, inf\)"),
