@@ -24,8 +24,10 @@ from .blocks import apply_blocked
 
 __all__ = ["FAST_MIN", "applies", "gradient_descent_", "momentum_", "rmsprop_", "adam_"]
 
-#: Arrays from this many elements on take the in-place path: below it, allocating a few
-#: small arrays costs less than the kernel's set-up (measured in benchmarks/optimizer_step.py).
+#: Arrays from this many elements on take the in-place path. Measured on the course's
+#: 2-core machine (loaded): at 4,096 float64 elements the plain functions and the kernels
+#: cost about the same for Adam and GD; at 16,384 the kernels take 40 % (Adam) to 100 %
+#: (GD) of the time; below 1,024 the plain functions are faster (no scratch buffers).
 FAST_MIN = 4096
 _DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
 
