@@ -99,7 +99,7 @@ def rmsprop_update(W, dW, s, beta, learning_rate, epsilon, *, eps_root=0.0):
     beta ``alpha``, default 0.99). No bias correction.
     """
     s = beta * s + (1 - beta) * dW**2
-    W = W - learning_rate * dW / (np.sqrt(s + eps_root) + epsilon)
+    W = W - learning_rate * (dW / (np.sqrt(s + eps_root) + epsilon))
     return W, s
 
 
