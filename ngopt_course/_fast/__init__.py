@@ -2,8 +2,10 @@
 
 Nothing here is needed to understand the lecture: ``optimizers.py`` and ``ewa.py`` open
 with the plain versions (the slides' formulas, one line each), and these modules do the
-same arithmetic faster. Tests prove the two agree (``tests/test_fast_path.py``: bit for
-bit for the optimizers, within a stated tolerance for the blocked recurrence).
+same arithmetic faster. Tests prove the two agree: ``tests/test_fast_path.py`` bit for
+bit for gradient descent, momentum, RMSProp and Adam's v and s, and Adam's step within a
+stated bound (it is grouped differently to need one scratch buffer, not two);
+``tests/test_ewa.py`` the blocked recurrence against the slide's loop, to 1e-12.
 
 - ``blocks``     : run an in-place kernel block by block on both cores (``apply_blocked``,
                    ``share_work``); the one-pass finite check of the gradients
