@@ -51,17 +51,17 @@ def ewa_bias_corrected(theta, beta):
 
 def momentum_update(W, dW, v, beta, learning_rate):
     """v = beta v + (1 - beta) dW; W = W - learning_rate v. Returns new (W, v)."""
-    return _package_momentum_update(_float_copy(W), dW, _float_copy(v), beta, learning_rate)
+    return _package_momentum_update(_float_copy(W), np.asarray(dW), _float_copy(v), beta, learning_rate)
 
 
 def rmsprop_update(W, dW, s, beta, learning_rate, epsilon):
     """s = beta s + (1 - beta) dW^2; W = W - learning_rate dW / (sqrt(s) + epsilon). Returns new (W, s)."""
-    return _package_rmsprop_update(_float_copy(W), dW, _float_copy(s), beta, learning_rate, epsilon)
+    return _package_rmsprop_update(_float_copy(W), np.asarray(dW), _float_copy(s), beta, learning_rate, epsilon)
 
 
 def adam_update(W, dW, v, s, t, learning_rate, beta1, beta2, epsilon):
     """One Adam step; ``t`` is this step's number, counted from 1. Returns new (W, v, s)."""
-    return _package_adam_update(_float_copy(W), dW, _float_copy(v), _float_copy(s), int(t),
+    return _package_adam_update(_float_copy(W), np.asarray(dW), _float_copy(v), _float_copy(s), int(t),
                                 learning_rate, beta1, beta2, epsilon)
 
 
