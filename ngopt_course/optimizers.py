@@ -298,8 +298,10 @@ class _Optimizer:
 
     def _same_as_known(self, params, state):
         known = self._known
-        if known is None or known[0]() is not state or known[1] != id(params) or tuple(params) != known[2]:
+        if known is None or known[0]() is not state or known[1] != id(params):
             return False
+        if not (type(params) is dict or isinstance(params, Mapping)) or tuple(params) != known[2]:
+            return False  # (an id can be reused by a new object once the old one is freed)
         try:
             arrays = self._arrays(params, state)
         except AttributeError:  # a state dict replaced by something else: the full check says what
