@@ -24,6 +24,8 @@ __all__ = [
     "COST_LABEL",
     "size_color",
     "size_label",
+    "cost_line_style",
+    "running_mean",
     "plot_vectorization",
     "plot_cost_per_iteration",
     "plot_cost_vs_time",
@@ -68,6 +70,24 @@ def size_label(size, m):
     if size == 1:
         return "1 (SGD)"
     return f"{size:,}"
+
+
+def cost_line_style(num_steps):
+    """Line width, transparency and markers of a J{t} curve of ``num_steps`` steps.
+
+    Thin and a little transparent for thousands of steps (the noise is the picture), a
+    dot on each step for 50 or fewer (a single step is no line).
+    """
+    many = num_steps > 1000
+    return {"linewidth": 0.5 if many else 1.0 if num_steps > 200 else 1.6, "alpha": 0.7 if many else 1.0,
+            "marker": "o" if num_steps <= 50 else "None", "markersize": 3}
+
+
+def running_mean(costs, window):
+    """(t, mean of the last ``window`` costs) for t = window..T, steps counted from 1."""
+    costs = np.asarray(costs, dtype=float)
+    running = np.convolve(costs, np.ones(window) / window, mode="valid")
+    return np.arange(window, costs.size + 1), running
 
 
 def plot_vectorization(loop_seconds, vectorized_seconds, m, ax=None):
@@ -122,18 +142,14 @@ def plot_cost_per_iteration(costs, ax=None, *, steps_per_epoch=None, window=None
     ax = _axes(ax)
     costs = np.asarray(costs, dtype=float)
     t = np.arange(1, costs.size + 1)
-    many = costs.size > 1000
-    few = costs.size <= 50                    # a few steps: mark each one (a single step is no line)
-    ax.plot(t, costs, color=color or DATA_COLOR, linewidth=0.5 if many else 1.0 if costs.size > 200 else 1.6,
-            alpha=0.7 if many else 1.0, marker="o" if few else None, markersize=3, label=label or "J{t}")
+    ax.plot(t, costs, color=color or DATA_COLOR, label=label or "J{t}", **cost_line_style(costs.size))
     if steps_per_epoch is not None and steps_per_epoch > 1 and costs.size >= steps_per_epoch:
         full = costs.size // steps_per_epoch
         means = costs[: full * steps_per_epoch].reshape(full, steps_per_epoch).mean(axis=1)
         edges = np.arange(full + 1) * steps_per_epoch + 0.5
         ax.stairs(means, edges, baseline=None, color=MARK_COLOR, linewidth=1.6, label="mean of each epoch")
     if window is not None and window > 1 and costs.size >= window:
-        running = np.convolve(costs, np.ones(window) / window, mode="valid")
-        ax.plot(t[window - 1:], running, color=MARK_COLOR, linewidth=1.6,
+        ax.plot(*running_mean(costs, window), color=MARK_COLOR, linewidth=1.6,
                 label=f"mean of the last {window:,} steps")
     ax.set_xlabel(xlabel)
     ax.set_ylabel(COST_LABEL)

@@ -5,6 +5,14 @@ redrawing 200 times opens no new figures and leaks nothing), an ``ipywidgets.Ima
 showing that figure as a PNG, and an HTML note for messages such as "this setting
 diverges". ``compute`` is pure (values in, arrays out) and ``draw`` only draws what
 ``compute`` returned, so tests drive both headless, without a browser or a kernel.
+
+Speed (a slider should answer within 100 ms, at values nobody has drawn yet): an
+explorer may also implement ``update(result)``, which shows a new result by changing
+the data of the artists ``draw`` made instead of building axes, ticks and texts again,
+and list in ``self.moving`` the artists it changes. Then the rest of the figure is
+rendered once, as a still background, and each change draws only the moving artists
+over a copy of it (matplotlib's blitting). The PNG is written with zlib level 1: a
+few kB larger than matplotlib's default, several milliseconds sooner.
 """
 
 from __future__ import annotations
@@ -13,10 +21,23 @@ import io
 import time
 
 import ipywidgets as widgets
+import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from PIL import Image
 
-__all__ = ["Explorer"]
+__all__ = ["Explorer", "PNG_OPTIONS", "png_bytes"]
+
+#: Pillow's PNG options for every picture of a widget: zlib level 1 encodes an 810 x 324
+#: figure in ~5 ms instead of ~20 ms at matplotlib's default (level 6), for ~15 % more bytes.
+PNG_OPTIONS = {"compress_level": 1}
+
+
+def png_bytes(canvas):
+    """The canvas's current pixels (as last drawn) as PNG bytes, with ``PNG_OPTIONS``."""
+    buffer = io.BytesIO()
+    Image.fromarray(np.asarray(canvas.buffer_rgba())).save(buffer, format="png", **PNG_OPTIONS)
+    return buffer.getvalue()
 
 
 class Explorer(widgets.VBox):
@@ -28,6 +49,12 @@ class Explorer(widgets.VBox):
     axes with ``self.figure.add_axes(rect)``). Optionally ``describe(result)`` returns
     the note's HTML (a readout of numbers, or a warning when a setting diverges).
 
+    For speed, ``update(result)`` may show a new result on the artists of the last
+    ``draw`` (set their data, texts, limits) and return True; returning False (the
+    default) clears the figure and draws again. Artists that ``update`` changes are
+    listed by ``draw`` in ``self.moving``: everything else is rendered once as a still
+    background (until the next full ``draw``), the moving artists over it each time.
+
     Attributes
     ----------
     controls : dict of str -> ipywidgets.ValueWidget
@@ -37,6 +64,9 @@ class Explorer(widgets.VBox):
     note : ipywidgets.HTML
     result : object
         What the last ``compute`` returned.
+    moving : list of matplotlib.artist.Artist
+        The artists ``update`` changes (set by ``draw``; empty: the whole figure is
+        rendered on each change).
     last_redraw_seconds : float
         Time from a control change to the new PNG being ready.
     """
@@ -51,6 +81,9 @@ class Explorer(widgets.VBox):
         self.image = widgets.Image(format="png", layout=widgets.Layout(width="auto"))
         self.note = widgets.HTML()
         self.result = None
+        self.moving = []
+        self._drawn = False          # draw() has run on this figure: update() may reuse it
+        self._background = None      # the still part of the figure, rendered once per draw()
         self.last_redraw_seconds = float("nan")
         rows = layout_rows or [list(self.controls.values())]
         control_box = widgets.VBox([widgets.HBox(row) for row in rows])
@@ -69,6 +102,10 @@ class Explorer(widgets.VBox):
     def describe(self, result):
         return ""
 
+    def update(self, result):
+        """Show ``result`` by changing the artists of the last ``draw``; False: draw again."""
+        return False
+
     # -- the loop ---------------------------------------------------------------
     @property
     def values(self):
@@ -82,10 +119,29 @@ class Explorer(widgets.VBox):
         """Recompute from the controls, redraw the figure and the note."""
         start = time.perf_counter()
         self.result = self.compute(**self.values)
-        self.figure.clear()
-        self.draw(self.result)
-        buffer = io.BytesIO()
-        self.figure.savefig(buffer, format="png")
-        self.image.value = buffer.getvalue()
+        if not (self._drawn and self.update(self.result)):
+            self.figure.clear()
+            self.moving = []
+            self._background = None
+            self.draw(self.result)
+            self._drawn = True
+        self.image.value = self.render()
         self.note.value = self.describe(self.result)
         self.last_redraw_seconds = time.perf_counter() - start
+
+    def render(self):
+        """The figure as PNG bytes: the still background once, then only ``moving`` over it."""
+        canvas = self.figure.canvas
+        if not self.moving:
+            canvas.draw()
+            return png_bytes(canvas)
+        for artist in self.moving:               # (update may have added some)
+            artist.set_animated(True)            # left out of canvas.draw(): the background
+        if self._background is None:
+            canvas.draw()
+            self._background = canvas.copy_from_bbox(self.figure.bbox)
+        else:
+            canvas.restore_region(self._background)
+        for artist in self.moving:
+            self.figure.draw_artist(artist)
+        return png_bytes(canvas)

@@ -18,8 +18,8 @@ import numpy as np
 
 from .._validation import check_int, check_real
 from ..ewa import bias_correction_warmup, effective_window, ewa
-from ..plots.ewa import plot_bias_correction, plot_ewa_curves
-from ..plots.style import BETA_COLORS, MARK_COLOR
+from ..plots.ewa import _line_effects, beta_label, plot_bias_correction, plot_ewa_curves
+from ..plots.style import BETA_COLORS, MARK_COLOR, beta_color
 from ._base import Explorer
 
 __all__ = [
@@ -104,13 +104,29 @@ class EWAExplorer(Explorer):
             roughness=float(np.mean(np.abs(np.diff(v)))),
         )
 
+    @staticmethod
+    def _title(result):
+        return rf"β = {result.beta:.3f}: $v_t$ averages over about 1 / (1 − β) = {result.window:.0f} days"
+
     def draw(self, result):
         ax = _fixed_axes(self.figure)
-        plot_ewa_curves(
-            self.days, {result.beta: result.v}, theta=self.temps, ax=ax, unit=self.unit,
-            title=rf"β = {result.beta:.3f}: $v_t$ averages over about 1 / (1 − β) = {result.window:.0f} days",
-        )
+        plot_ewa_curves(self.days, {result.beta: result.v}, theta=self.temps, ax=ax, unit=self.unit,
+                        title=self._title(result))
         ax.set_ylim(*self.ylim)
+        # the dots, axes and ticks stay; the curve, its legend entry and the title move
+        self.moving = [ax.get_lines()[1], ax.get_legend(), ax.title]
+
+    def update(self, result):
+        curve, legend, title = self.moving
+        color = beta_color(result.beta)
+        for artist in (curve, legend.legend_handles[1]):
+            artist.set_color(color)
+            artist.set_path_effects(_line_effects(color, curve.get_linewidth()) or [])
+        curve.set_ydata(result.v)
+        curve.set_label(beta_label(result.beta))
+        legend.get_texts()[1].set_text(beta_label(result.beta))
+        title.set_text(self._title(result))
+        return True
 
     def describe(self, result):
         unit = "°" + self.unit
@@ -191,6 +207,9 @@ class BiasCorrectionExplorer(Explorer):
             warm_day=bias_correction_warmup(beta),
         )
 
+    def _shows_warm_day(self, result):
+        return result.warm_day <= self.days[-1]
+
     def draw(self, result):
         ax = _fixed_axes(self.figure)
         corrected = result.v_corrected if result.bias_correction else None
@@ -199,11 +218,35 @@ class BiasCorrectionExplorer(Explorer):
             self.days, self.temps, uncorrected, corrected, result.beta, ax=ax, unit=self.unit,
             title=f"The first {self.days.size} days, β = {result.beta:.3f}",
         )
-        if result.warm_day <= self.days[-1]:
+        if self._shows_warm_day(result):
             ax.axvline(result.warm_day, color=MARK_COLOR, linewidth=1, linestyle=":",
                        label=f"from day {result.warm_day}: correction < 1 %")
             ax.legend(loc="lower right", fontsize="small")
         ax.set_ylim(*self.ylim)
+        # the dots, axes and ticks stay; the curve, the dotted day, the legend and title move
+        self._shown = (result.bias_correction, self._shows_warm_day(result))
+        self.moving = [*ax.get_lines()[1:], ax.get_legend(), ax.title]
+
+    def update(self, result):
+        if (result.bias_correction, self._shows_warm_day(result)) != self._shown:
+            return False                      # another set of curves or legend entries: draw again
+        curve, *mark = self.moving[:-2]
+        legend, title = self.moving[-2:]
+        if result.bias_correction:
+            color = beta_color(result.beta)
+            for artist in (curve, legend.legend_handles[1]):
+                artist.set_color(color)
+                artist.set_path_effects(_line_effects(color, curve.get_linewidth()) or [])
+            curve.set_ydata(result.v_corrected)
+        else:
+            curve.set_ydata(result.v)
+        if mark:
+            mark[0].set_xdata([result.warm_day, result.warm_day])
+            label = f"from day {result.warm_day}: correction < 1 %"
+            mark[0].set_label(label)
+            legend.get_texts()[2].set_text(label)
+        title.set_text(f"The first {self.days.size} days, β = {result.beta:.3f}")
+        return True
 
     def describe(self, result):
         unit = "°" + self.unit

@@ -19,7 +19,15 @@ from matplotlib.ticker import MaxNLocator
 
 from .._validation import check_array, check_int, check_real
 from ..experiments.batch_size import SizeRun, compare_mini_batch_sizes
-from ..plots.minibatch import plot_cost_per_iteration, plot_cost_vs_time, size_color, size_label
+from ..plots.minibatch import (
+    cost_line_style,
+    plot_cost_per_iteration,
+    plot_cost_vs_time,
+    running_mean,
+    size_color,
+    size_label,
+)
+from ..plots.style import MARK_COLOR
 from ._base import Explorer
 
 __all__ = ["MiniBatchResult", "MiniBatchExplorer", "minibatch_explorer", "explorer_sizes"]
@@ -73,30 +81,81 @@ class MiniBatchExplorer(Explorer):
     def compute(self, mini_batch_size):
         return MiniBatchResult(mini_batch_size, self.runs[mini_batch_size])
 
+    def _window(self, result):
+        """The running mean's length (about 1/40 of the steps), or None for batch GD or few steps."""
+        run, size = result.run, result.mini_batch_size
+        return max(2, run.num_steps // 40) if size < self.m and run.num_steps >= 80 else None
+
+    def _left_title(self, result):
+        run, window = result.run, self._window(result)
+        steps = f"{run.num_steps:,} step{'s' * (run.num_steps != 1)}"
+        return (f"J{{t}} of each step: {steps} in {run.seconds:.2f} s"
+                + (f"\n(black: mean of the last {window:,} steps)" if window else ""))
+
     def draw(self, result):
         # Fixed margins (the base figure has no layout engine): same positions every redraw.
         left = self.figure.add_axes((0.07, 0.14, 0.44, 0.70))
         right = self.figure.add_axes((0.55, 0.14, 0.43, 0.70), sharey=left)
         run, size = result.run, result.mini_batch_size
         # The trend through the noise: a running mean over about 1/40 of the steps.
-        window = max(2, run.num_steps // 40) if size < self.m and run.num_steps >= 80 else None
-        steps = f"{run.num_steps:,} step{'s' * (run.num_steps != 1)}"
-        short = "m (batch GD)" if size >= self.m else size_label(size, self.m)
+        window = self._window(result)
         # Titles instead of legends: a legend would double the time of a redraw.
         plot_cost_per_iteration(
             run.costs, ax=left, color=size_color(size, self.m), window=window, ylim=self.ylim, legend=False,
-            title=f"J{{t}} of each step: {steps} in {run.seconds:.2f} s"
-                  + (f"\n(black: mean of the last {window:,} steps)" if window else ""),
+            title=self._left_title(result),
         )
         plot_cost_vs_time(self.runs, ax=right, highlight=size, legend=False,
-                          title=f"Cost on all {self.m:,} examples against time:\n"
-                                f"size {short} in colour, the others in grey")
+                          title=self._right_title(result))
         right.set_xlim(0, self.t_max * 1.05)
         right.set_ylabel("")                      # the y axis is shared with the left panel
         right.tick_params(labelleft=False)
         for ax in (left, right):                  # fewer tick labels: text is most of a redraw
             ax.xaxis.set_major_locator(MaxNLocator(5))
             ax.yaxis.set_major_locator(MaxNLocator(5))
+        # Moving: the left panel's curves, step axis and title, the chosen curve on the
+        # right and its title; the cost axis, the grey curves and the right panel's axes stay.
+        highlighted = [line for line in right.get_lines() if line.get_label() == f"size {size_label(size, self.m)}"]
+        # the chosen size in grey too, under its colour: still there when the slider moves on
+        keep = np.isfinite(run.eval_costs)
+        right.plot(run.eval_times[keep], run.eval_costs[keep], color="0.78", linewidth=1.0, zorder=1)
+        self._left, self._chosen, self._right_title_text = left, highlighted[0], right.title
+        self.moving = self._moving()
+
+    def _moving(self):
+        left = self._left
+        return [*left.get_lines(), left.xaxis, left.title, self._chosen, self._right_title_text]
+
+    def _right_title(self, result):
+        size = result.mini_batch_size
+        short = "m (batch GD)" if size >= self.m else size_label(size, self.m)
+        return f"Cost on all {self.m:,} examples against time:\nsize {short} in colour, the others in grey"
+
+    def update(self, result):
+        left, chosen, right_title = self._left, self._chosen, self._right_title_text
+        run, size = result.run, result.mini_batch_size
+        window = self._window(result)
+        costs, *mean = left.get_lines()
+        costs.set_data(np.arange(1, run.costs.size + 1), run.costs)
+        costs.set(color=size_color(size, self.m), **cost_line_style(run.costs.size))
+        if window:                                # the black running mean: update, or add it
+            t, running = running_mean(run.costs, window)
+            if mean:
+                mean[0].set_data(t, running)
+                mean[0].set_label(f"mean of the last {window:,} steps")
+            else:
+                left.plot(t, running, color=MARK_COLOR, linewidth=1.6, label=f"mean of the last {window:,} steps")
+        elif mean:
+            mean[0].remove()
+        left.relim()
+        left.autoscale_view(scaley=False)         # the step axis follows the run; the cost axis is fixed
+        left.set_title(self._left_title(result))
+        keep = np.isfinite(run.eval_costs)        # as plot_cost_vs_time: a diverged cost is not drawn
+        chosen.set_data(run.eval_times[keep], run.eval_costs[keep])
+        chosen.set_color(size_color(size, self.m))
+        chosen.set_label(f"size {size_label(size, self.m)}")
+        right_title.set_text(self._right_title(result))
+        self.moving = self._moving()
+        return True
 
     def describe(self, result):
         run, size = result.run, result.mini_batch_size
