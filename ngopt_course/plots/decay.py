@@ -18,6 +18,7 @@ __all__ = [
     "SCHEDULE_LABELS",
     "EPOCH_LABEL",
     "RATE_LABEL",
+    "schedule_style",
     "plot_schedules",
     "plot_runs_on_contours",
     "plot_distance_to_minimum",
@@ -56,6 +57,23 @@ def _new_ax(ax, figsize):
     return ax
 
 
+def schedule_style(name, highlight=None, *, per_iteration=False):
+    """Line width, transparency and zorder of schedule ``name`` when ``highlight`` is chosen.
+
+    The chosen schedule thick, the others thin and faint (all medium when none is chosen);
+    a per-iteration line is at most 1.5 wide unless chosen.
+    """
+    if highlight is None:
+        style = {"linewidth": 2.0, "alpha": 1.0, "zorder": 2}
+    elif name == highlight:
+        style = {"linewidth": 3.0, "alpha": 1.0, "zorder": 3}
+    else:
+        style = {"linewidth": 1.2, "alpha": 0.5, "zorder": 1}
+    if per_iteration and name != highlight:
+        style["linewidth"] = min(style["linewidth"], 1.5)
+    return style
+
+
 def plot_schedules(epochs, rates, *, per_iteration=None, highlight=None, labels=None,
                    title="Learning-rate schedules", ax=None):
     """Learning rate against epochs, one line per schedule.
@@ -89,11 +107,7 @@ def plot_schedules(epochs, rates, *, per_iteration=None, highlight=None, labels=
     epochs = np.asarray(epochs)
 
     def style(name):
-        if highlight is None:
-            return {"linewidth": 2.0, "alpha": 1.0, "zorder": 2}
-        if name == highlight:
-            return {"linewidth": 3.0, "alpha": 1.0, "zorder": 3}
-        return {"linewidth": 1.2, "alpha": 0.5, "zorder": 1}
+        return schedule_style(name, highlight)
 
     for name, rate in rates.items():
         rate = np.asarray(rate)
@@ -107,8 +121,7 @@ def plot_schedules(epochs, rates, *, per_iteration=None, highlight=None, labels=
         ax.plot(epochs, rate, "o", markersize=3.5 if len(epochs) <= 40 else 0,
                 color=SCHEDULE_COLORS[name], alpha=style(name)["alpha"], zorder=style(name)["zorder"])
     for name, (x, rate) in (per_iteration or {}).items():
-        kw = style(name)
-        kw["linewidth"] = min(kw["linewidth"], 1.5) if name != highlight else kw["linewidth"]
+        kw = schedule_style(name, highlight, per_iteration=True)
         (line,) = ax.plot(x, rate, color=SCHEDULE_COLORS[name], label=labels[name], **kw)
         line.set_gid(name)
     ax.set_xlabel(EPOCH_LABEL)

@@ -106,6 +106,10 @@ class Explorer(widgets.VBox):
         """Show ``result`` by changing the artists of the last ``draw``; False: draw again."""
         return False
 
+    def restyle_background(self):
+        """Call from ``update`` after changing a still artist: the background is rendered again."""
+        self._background = None
+
     # -- the loop ---------------------------------------------------------------
     @property
     def values(self):
