@@ -19,6 +19,8 @@ __all__ = [
     "BASIN_COLORS",
     "plot_census_fractions",
     "plot_index_histogram",
+    "index_bar_colors",
+    "index_histogram_ylim",
     "plot_gradient_norm",
     "plot_basins",
 ]
@@ -90,6 +92,20 @@ def plot_census_fractions(dims, fractions, num_samples, ax=None, *, naive=None,
     return ax
 
 
+def index_bar_colors(n):
+    """Colours of the bars j = 0..n: a minimum (j = 0), saddles, a maximum (j = n)."""
+    colors = [CRITICAL_POINT_COLORS["saddle point"]] * (n + 1)
+    colors[0] = CRITICAL_POINT_COLORS["local minimum"]
+    colors[-1] = CRITICAL_POINT_COLORS["local maximum"]
+    return colors
+
+
+def index_histogram_ylim(fractions, naive=None):
+    """(0, top) of the index histogram: headroom above the tallest bar, so the legend hides none."""
+    top = max(float(np.max(fractions)), 0.0 if naive is None else float(np.max(naive)))
+    return 0.0, 1.45 * top if top > 0 else 1.0
+
+
 def plot_index_histogram(n, fractions, ax=None, *, naive=None, title=None):
     """How many directions curve down: the share of Hessians with j = 0..n negative eigenvalues.
 
@@ -108,10 +124,7 @@ def plot_index_histogram(n, fractions, ax=None, *, naive=None, title=None):
     ax = _axes(ax, (6.0, 3.8))
     fractions = np.asarray(fractions, dtype=float)
     j = np.arange(n + 1)
-    colors = [CRITICAL_POINT_COLORS["saddle point"]] * (n + 1)
-    colors[0] = CRITICAL_POINT_COLORS["local minimum"]
-    colors[-1] = CRITICAL_POINT_COLORS["local maximum"]
-    ax.bar(j, fractions, color=colors, width=0.8)
+    ax.bar(j, fractions, color=index_bar_colors(n), width=0.8)
     handles = [Patch(color=CRITICAL_POINT_COLORS[k], label=f"{k} (measured)") for k in CRITICAL_POINT_COLORS]
     if naive is not None:
         (dots,) = ax.plot(j, naive, "o", color=MARK_COLOR, markersize=3.5, label="naive: binomial(n, 1/2)")
@@ -119,9 +132,7 @@ def plot_index_histogram(n, fractions, ax=None, *, naive=None, title=None):
     ax.set_xlabel("directions curving down (negative eigenvalues)")
     ax.set_ylabel("fraction of random Hessians")
     ax.set_title(title or f"n = {n}: 0 down = minimum, {n} down = maximum")
-    # headroom above the tallest bar for the legend, so it never hides a bar
-    top = max(float(fractions.max()), 0.0 if naive is None else float(np.max(naive)))
-    ax.set_ylim(0, 1.45 * top if top > 0 else 1.0)
+    ax.set_ylim(*index_histogram_ylim(fractions, naive))
     ax.legend(handles=handles, fontsize=7, loc="upper center", ncols=2)
     ax.set_xlim(-0.8, n + 0.8)
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))

@@ -27,7 +27,14 @@ from ..experiments.critical_points import (
     naive_index_fractions,
     naive_minimum_fraction,
 )
-from ..plots.critical_points import CRITICAL_POINT_COLORS, plot_census_fractions, plot_gradient_norm, plot_index_histogram
+from ..plots.critical_points import (
+    CRITICAL_POINT_COLORS,
+    index_bar_colors,
+    index_histogram_ylim,
+    plot_census_fractions,
+    plot_gradient_norm,
+    plot_index_histogram,
+)
 from ..plots.style import MARK_COLOR, OPTIMIZER_COLORS, OPTIMIZER_LABELS
 from ..plots.surfaces import plot_path, plot_surface_contours
 from ..surfaces import get_surface, make_optimizer, run_on_surface, surface_grid
@@ -118,8 +125,38 @@ class CensusExplorer(Explorer):
         left.axvline(result.n, color=MARK_COLOR, lw=1.0, alpha=0.5)
         left.legend(fontsize=6.5, loc="center right")
         plot_index_histogram(result.n, result.index_fractions, ax=right, naive=result.naive_index,
-                             title=f"n = {result.n}: how many directions curve down")
+                             title=self._histogram_title(result))
+        right.set_title(right.get_title(), y=1.0)   # a fixed height: placing it measures every tick label
         _no_minor_ticks(left)
+        # Moving: the marked n on the left and the right panel, whose bars and ranges follow n.
+        self._marker = left.get_lines()[-1]
+        self.moving = [self._marker, right]
+
+    @staticmethod
+    def _histogram_title(result):
+        return f"n = {result.n}: how many directions curve down"
+
+    def update(self, result):
+        """Move the mark; set the bars' heights and colours, the dots and ranges as the plot helper does."""
+        self._marker.set_xdata([result.n, result.n])
+        right = self.moving[1]
+        n = result.n
+        bars = list(right.patches)                # one bar per j = 0..n: add or remove the difference
+        if len(bars) < n + 1:
+            j = np.arange(len(bars), n + 1)
+            bars += list(right.bar(j, np.zeros(j.size), width=0.8))
+        for bar in bars[n + 1:]:
+            bar.remove()
+        for bar, height, colour in zip(bars, result.index_fractions, index_bar_colors(n)):
+            bar.set_height(height)
+            bar.set_facecolor(colour)
+        dots = right.get_lines()[0]
+        dots.set_data(np.arange(n + 1), result.naive_index)
+        right.set_title(self._histogram_title(result), y=1.0)
+        right.set_ylim(*index_histogram_ylim(result.index_fractions, result.naive_index))
+        right.set_xlim(-0.8, n + 0.8)
+        return True
+
 
     def describe(self, result):
         r = result
@@ -228,28 +265,74 @@ class PlateauExplorer(Explorer):
             end_label=_where_it_ended(s, run),
         )
 
+    @staticmethod
+    def _shown_path(result):
+        """The path up to where it first leaves the window: nothing is drawn off the axes."""
+        (xmin, xmax), (ymin, ymax) = get_surface(result.surface).bounds
+        inside = ((result.path[:, 0] >= xmin) & (result.path[:, 0] <= xmax)
+                  & (result.path[:, 1] >= ymin) & (result.path[:, 1] <= ymax))
+        last = len(inside) if inside.all() else int(np.argmin(inside))
+        return result.path[: max(last, 1)]
+
+    @staticmethod
+    def _path_label(result):
+        return f"{OPTIMIZER_LABELS[result.optimizer]}, α = {result.learning_rate:.3g}"
+
     def draw(self, result):
         left, right = _two_axes(self.figure)
         s = get_surface(result.surface)
         plot_surface_contours(s, ax=left, grid=self._grids[s.name])
-        (xmin, xmax), (ymin, ymax) = s.bounds
-        inside = ((result.path[:, 0] >= xmin) & (result.path[:, 0] <= xmax)
-                  & (result.path[:, 1] >= ymin) & (result.path[:, 1] <= ymax))
-        # a diverging path is cut where it first leaves the window: nothing off the axes
-        last = len(inside) if inside.all() else int(np.argmin(inside))
-        plot_path(result.path[: max(last, 1)], result.optimizer, ax=left,
-                  label=f"{OPTIMIZER_LABELS[result.optimizer]}, α = {result.learning_rate:.3g}")
+        plot_path(self._shown_path(result), result.optimizer, ax=left, label=self._path_label(result))
         left.legend(fontsize=7, loc="lower right")
         plot_gradient_norm(result.norms, ax=right, optimizer=result.optimizer, threshold=FLAT_GRADIENT,
                            title="Length of the gradient along the path")
         _no_minor_ticks(right)
+        self._mark_arrival(right, result)
+        # Moving: the path and its legend; the right panel (its step and length axes follow
+        # the run). The contours, landmarks and axes of the surface stay until it changes.
+        self._surface = result.surface
+        self._path = left.get_lines()[-1]
+        self.moving = [self._path, left.get_legend(), right]
+
+    @staticmethod
+    def _mark_arrival(ax, result):
         if result.norms.min() < _NORM_FLOOR:
             # after arriving the gradient shrinks to rounding level (1e-16): not worth the axis
-            right.set_ylim(bottom=_NORM_FLOOR)
+            ax.set_ylim(bottom=_NORM_FLOOR)
         if result.steps_to_tol is not None:
-            right.axvline(result.steps_to_tol, color=MARK_COLOR, lw=1.0, ls="--")
-            right.annotate("arrived", (result.steps_to_tol, 0.95), xycoords=("data", "axes fraction"),
-                           xytext=(3, 0), textcoords="offset points", fontsize=8, va="top")
+            line = ax.axvline(result.steps_to_tol, color=MARK_COLOR, lw=1.0, ls="--")
+            text = ax.annotate("arrived", (result.steps_to_tol, 0.95), xycoords=("data", "axes fraction"),
+                               xytext=(3, 0), textcoords="offset points", fontsize=8, va="top")
+            return line, text
+        return ()
+
+    def update(self, result):
+        if result.surface != self._surface:
+            return False                          # other contours: draw again
+        path, legend, right = self.moving
+        colour = OPTIMIZER_COLORS[result.optimizer]
+        shown = self._shown_path(result)
+        path.set_data(shown[:, 0], shown[:, 1])
+        path.set_color(colour)
+        path.set_label(self._path_label(result))
+        legend.legend_handles[-1].set_color(colour)
+        legend.get_texts()[-1].set_text(self._path_label(result))
+        # the right panel as plot_gradient_norm and _mark_arrival draw it, on the same artists
+        norm_line = right.get_lines()[0]
+        norms = np.maximum(result.norms, 1e-16)
+        norm_line.set_data(np.arange(norms.size), norms)
+        norm_line.set_color(colour)
+        norm_line.set_label(OPTIMIZER_LABELS[result.optimizer])
+        right_legend = right.get_legend()
+        right_legend.legend_handles[0].set_color(colour)
+        right_legend.get_texts()[0].set_text(OPTIMIZER_LABELS[result.optimizer])
+        for artist in [*right.get_lines()[2:], *right.texts]:
+            artist.remove()                       # the last run's "arrived" mark
+        right.set_autoscaley_on(True)
+        right.relim()
+        right.autoscale_view()
+        self._mark_arrival(right, result)
+        return True
 
     def describe(self, result):
         r = result
