@@ -12,30 +12,22 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Optional
 
-import ipywidgets as widgets
 import numpy as np
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
 
 from .._validation import check_int, check_real
 from ..experiments.convergence import gradient_descent_rate, momentum_divergence_boundary, momentum_rate_map
-from ..optimizers import GradientDescent, Momentum
+from ..optimizers import Momentum
 from ..plots.momentum import plot_rate_map, region_label_positions
 from ..plots.style import MARK_COLOR
 from ..plots.surfaces import plot_path, plot_surface_contours
-from ..experiments.race import first_step_outside
-from ..surfaces import get_surface, run_on_surface, surface_grid
-from ._base import Explorer
+from ..surfaces import get_surface, run_on_surface
+from .surface_race import SurfaceRaceExplorer, bowl_curvatures, describe_run
 
 __all__ = [
     "LEARNING_RATES",
-    "SurfaceRaceExplorer",
     "MomentumResult",
     "MomentumExplorer",
     "momentum_explorer",
-    "bowl_curvatures",
-    "describe_run",
-    "first_step_outside",
 ]
 
 #: The alpha slider's stops: geometric from 0.01 to 10, plus the bowl's landmarks
@@ -46,154 +38,6 @@ LEARNING_RATES = (0.01, 0.02, 0.03, 0.05, 0.07, 0.1, 0.13, 0.15, 0.18, 0.19, 0.2
                   5.0, 7.0, 10.0)
 
 NUM_STEPS = 200
-
-
-def bowl_curvatures(surface="elongated_bowl"):
-    """(a, b) of a bowl f = (a x^2 + b y^2) / 2 centred at 0, read off its gradient.
-
-    The gradient of such a bowl is (a x, b y), so a and b are the gradient's components
-    at (1, 0) and (0, 1). Raises ValueError for a surface that is not such a bowl (the
-    rate map is exact only for one).
-    """
-    surface = get_surface(surface)
-    a = float(surface.grad(1.0, 0.0)[0])
-    b = float(surface.grad(0.0, 1.0)[1])
-    # Check the shape at a few points: f - f(0, 0) and the gradient of the bowl with these a, b.
-    points = np.array([[1.0, 0.0], [0.0, 1.0], [-2.0, 3.0], [0.5, -0.25]])
-    x, y = points[:, 0], points[:, 1]
-    f = surface.f(x, y) - surface.f(0.0, 0.0)
-    gx, gy = surface.grad(x, y)
-    if not (a > 0 and b > 0 and np.allclose(f, 0.5 * (a * x**2 + b * y**2))
-            and np.allclose(gx, a * x) and np.allclose(gy, b * y)):
-        raise ValueError(f"surface {surface.name!r} is not a bowl f = (a x^2 + b y^2) / 2 centred at (0, 0)")
-    return a, b
-
-
-def _steps(n):
-    return f"{n} step" + ("" if n == 1 else "s")
-
-
-def describe_run(name, run, learning_rate, bounds, tol, num_steps, limit=None, f_min=0.0):
-    """One line of HTML about one run: steps to the tolerance, or how it diverged.
-
-    Parameters
-    ----------
-    name : str
-        Shown in bold ("gradient descent").
-    run : SurfaceRun
-    learning_rate : float
-    bounds : ((xmin, xmax), (ymin, ymax))
-        The plot window: a diverging path is reported by when it left it.
-    tol : float
-    num_steps : int
-    limit : str, optional
-        Why it diverges, e.g. "α > 2 / b = 0.2", appended to a divergence note.
-    f_min : float
-        The surface's minimum value.
-    """
-    if run.diverged:
-        left = first_step_outside(run.path, bounds)
-        when = (f"the path left the plot after {_steps(left)}" if left is not None
-                else f"it blew up after {_steps(run.path.shape[0] - 1)}")
-        why = f" ({limit})" if limit else ""
-        return (f"<b>{name}</b>: <span style='color:#c62828'><b>α = {learning_rate:g} diverges on "
-                f"this surface</b></span>: {when}{why}.")
-    gap = float(run.losses[-1] - f_min)
-    if run.steps_to_tol is None:
-        return f"<b>{name}</b>: not below f − f_min = {tol:g} within {num_steps} steps (at the end: {gap:.3g})."
-    text = f"<b>{name}</b>: f − f_min < {tol:g} after <b>{run.steps_to_tol} steps</b>"
-    if gap >= tol:
-        text += f", but it does not stay there (at the end: {gap:.3g})"
-    return text + "."
-
-
-class SurfaceRaceExplorer(Explorer):
-    """Shared by the momentum and RMSProp explorers: gradient descent against a rival.
-
-    Two sliders (alpha from ``learning_rates``, beta), runs on a 2-D surface, and a
-    figure drawn in two layers: a static image (contour lines, axes, tick labels, maps:
-    everything that does not move with the sliders, rendered once) and an overlay of
-    transparent axes at the same positions holding what does move (paths, curves,
-    markers, titles). Redrawing the overlay is several times cheaper than drawing the
-    whole figure.
-
-    Subclasses set ``PANELS`` (figure-fraction rectangles of the panels the overlay
-    mirrors, plus any extra static axes after them) and implement ``compute``,
-    ``draw_static(axes)`` and ``draw_overlay(result, axes)``.
-    """
-
-    PANELS = ()
-    NUM_MIRRORED = 2
-
-    def __init__(self, surface, learning_rate, beta, *, num_steps, learning_rates, beta_max, beta_step,
-                 figsize=(10.0, 3.9)):
-        self.surface = get_surface(surface)
-        self.num_steps = num_steps
-        self.grid = surface_grid(self.surface, num=90)
-        self._gd_runs = {}           # gradient descent does not depend on beta: run it once per alpha
-        self._background = None      # the static layer, rendered on the first draw
-        self._limits = None
-        nearest = min(learning_rates, key=lambda a: abs(np.log(a / learning_rate)))
-        alpha = widgets.SelectionSlider(
-            options=[(f"{a:g}", a) for a in learning_rates], value=nearest, description="α",
-            continuous_update=False, layout=widgets.Layout(width="380px"),
-        )
-        digits = len(f"{beta_step:g}".split(".")[-1])
-        beta_slider = widgets.FloatSlider(
-            value=beta, min=0.0, max=beta_max, step=beta_step, description="β",
-            readout_format=f".{digits}f", continuous_update=False, layout=widgets.Layout(width="380px"),
-        )
-        super().__init__({"learning_rate": alpha, "beta": beta_slider}, figsize=figsize, dpi=90)
-
-    def gd_run(self, learning_rate):
-        """Gradient descent's run at this alpha (cached: it does not depend on beta)."""
-        if learning_rate not in self._gd_runs:
-            self._gd_runs[learning_rate] = run_on_surface(
-                self.surface, GradientDescent(learning_rate), num_steps=self.num_steps)
-        return self._gd_runs[learning_rate]
-
-    def upto(self, path, diverged):
-        """A diverging path is drawn up to its first point outside the plot, not beyond."""
-        return first_step_outside(path, self.surface.bounds) if diverged else None
-
-    # -- to implement -----------------------------------------------------------
-    def draw_static(self, axes):  # pragma: no cover - abstract
-        raise NotImplementedError
-
-    def draw_overlay(self, result, axes):  # pragma: no cover - abstract
-        raise NotImplementedError
-
-    # -- the two layers -----------------------------------------------------------
-    def _render_static(self):
-        figure = Figure(figsize=self.figure.get_size_inches(), dpi=self.figure.dpi)
-        canvas = FigureCanvasAgg(figure)
-        axes = [figure.add_axes(position) for position in self.PANELS]
-        self.draw_static(axes)
-        canvas.draw()
-        self._limits = [(ax.get_xlim(), ax.get_ylim(), ax.get_xscale(), ax.get_yscale())
-                        for ax in axes[: self.NUM_MIRRORED]]
-        return np.asarray(canvas.buffer_rgba()).copy()
-
-    def draw(self, result):
-        if self._background is None:
-            self._background = self._render_static()
-        # Fixed positions (the base figure has no layout engine): the overlay must sit
-        # exactly on the static image.
-        # Pasted pixel for pixel below the axes (the base class saves at the figure's dpi).
-        self.figure.figimage(self._background, 0, 0, origin="upper", zorder=-1)
-        axes = []
-        for position, (xlim, ylim, xscale, yscale) in zip(self.PANELS, self._limits):
-            ax = self.figure.add_axes(position)
-            ax.set_xscale(xscale)
-            ax.set_yscale(yscale)
-            ax.set_axis_off()                    # no frame, ticks or background: the image shows through
-            # A title at a fixed height: an automatic one asks the (hidden) axis for its
-            # tick labels' extent, which costs more than everything else on the overlay.
-            axes.append((ax, xlim, ylim))
-        self.draw_overlay(result, [ax for ax, _, _ in axes])
-        for ax, xlim, ylim in axes:              # plot helpers may autoscale: restore the static limits
-            ax.set_xlim(*xlim)
-            ax.set_ylim(*ylim)
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from ..optimizers import RMSProp
 from ..plots.style import MARK_COLOR
 from ..plots.surfaces import plot_loss_curves, plot_path, plot_surface_contours
 from ..surfaces import get_surface, run_on_surface
-from .momentum import SurfaceRaceExplorer, bowl_curvatures, describe_run
+from .surface_race import SurfaceRaceExplorer, bowl_curvatures, describe_run
 
 __all__ = ["RMSPROP_LEARNING_RATES", "RMSPropResult", "RMSPropExplorer", "rmsprop_explorer"]
 
