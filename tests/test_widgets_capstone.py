@@ -61,7 +61,7 @@ def _assert_fast(times):
 
 def test_starts_on_adam_and_draws_every_run(runs, data):
     X, Y = data
-    explorer = capstone_explorer(runs, X, Y, num_epochs=EPOCHS)
+    explorer = capstone_explorer(runs, X, Y, num_epochs=EPOCHS, train_ahead=False)
     assert isinstance(explorer, CapstoneExplorer)
     r = explorer.result
     assert r.key == ("adam", "small") and r.run is runs[("adam", "small")] and not r.trained_now
@@ -77,7 +77,7 @@ def test_starts_on_adam_and_draws_every_run(runs, data):
 
 def test_cached_choices_redraw_fast_and_change_the_picture(runs, data):
     X, Y = data
-    explorer = capstone_explorer(runs, X, Y, num_epochs=EPOCHS)
+    explorer = capstone_explorer(runs, X, Y, num_epochs=EPOCHS, train_ahead=False)
     times = []
     for name, value in [("optimizer", "gd"), ("setting", "decay"), ("setting", "small"),
                         ("optimizer", "adam"), ("optimizer", "gd"), ("setting", "decay")]:
@@ -93,7 +93,7 @@ def test_cached_choices_redraw_fast_and_change_the_picture(runs, data):
 
 def test_missing_choice_is_trained_once_and_kept(runs, data):
     X, Y = data
-    explorer = capstone_explorer(runs, X, Y, optimizer="gd", num_epochs=EPOCHS)
+    explorer = capstone_explorer(runs, X, Y, optimizer="gd", num_epochs=EPOCHS, train_ahead=False)
     _set(explorer, "optimizer", "momentum")                  # ("momentum", "small") is not in runs
     r = explorer.result
     assert r.trained_now and r.key == ("momentum", "small")
@@ -108,6 +108,30 @@ def test_missing_choice_is_trained_once_and_kept(runs, data):
     # the run trained here equals train_run's
     again = train_run(X, Y, "momentum", "small", num_epochs=EPOCHS, num=10)
     np.testing.assert_array_equal(r.run.epoch_costs, again.epoch_costs)
+
+
+def test_missing_choices_are_trained_ahead_when_built(runs, data):
+    X, Y = data
+    explorer = capstone_explorer(runs, X, Y, num_epochs=EPOCHS, progress=False)
+    assert len(explorer.runs) == 9 and len(runs) == 3               # every combination; the caller's dict alone
+    left, _ = explorer.figure.axes
+    assert len(left.get_lines()) == 9
+    trained = explorer.runs[("momentum", "large")]
+    assert trained is not runs.get(("momentum", "large")) and len(trained.epoch_costs) == EPOCHS
+    # the run trained ahead equals train_run's, and choosing it trains nothing
+    np.testing.assert_array_equal(trained.epoch_costs,
+                                  train_run(X, Y, "momentum", "large", num_epochs=EPOCHS, num=10).epoch_costs)
+    for name, value in [("optimizer", "momentum"), ("setting", "large")]:
+        changed, _ = _set(explorer, name, value)
+        assert changed and not explorer.result.trained_now
+    assert explorer.result.run is trained and explorer.result.trained_here
+    assert "when this explorer was built" in explorer.note.value
+    thick = max(left.get_lines(), key=lambda line: line.get_linewidth())
+    np.testing.assert_array_equal(thick.get_ydata(), trained.epoch_costs)    # the chosen curve is thick
+    _set(explorer, "optimizer", "adam")
+    _set(explorer, "setting", "small")                              # a run passed in stays the caller's
+    assert explorer.result.run is runs[("adam", "small")] and not explorer.result.trained_here
+    assert "(precomputed)" in explorer.note.value
 
 
 def test_without_training_a_missing_choice_says_so(runs, data):

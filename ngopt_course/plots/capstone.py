@@ -13,7 +13,7 @@ from matplotlib.colors import ListedColormap
 
 from .style import MARK_COLOR, OKABE_ITO, OPTIMIZER_COLORS
 
-__all__ = ["CLASS_COLORS", "plot_decision_boundary", "plot_cost_curves"]
+__all__ = ["CLASS_COLORS", "plot_decision_boundary", "shade_decision_regions", "plot_cost_curves", "cost_curve_style"]
 
 #: Label 0 (outer moon) and label 1 (inner moon).
 CLASS_COLORS = (OKABE_ITO["sky_blue"], OKABE_ITO["orange"])
@@ -23,6 +23,40 @@ def _axes(ax, figsize):
     if ax is None:
         _, ax = plt.subplots(figsize=figsize, layout="constrained")
     return ax
+
+
+def shade_decision_regions(grid, ax=None):
+    """Shade the regions the network labels 0 and 1 and draw the boundary between them.
+
+    Parameters
+    ----------
+    grid : (xx, yy, labels)
+        ``capstone.decision_grid(params, bounds, num)``.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        Its limits are the grid's.
+    """
+    ax = _axes(ax, (4.5, 4.0))
+    xx, yy, labels = grid
+    cmap = ListedColormap(list(CLASS_COLORS))
+    ax.contourf(xx, yy, labels, levels=[-0.5, 0.5, 1.5], cmap=cmap, alpha=0.3)
+    if labels.min() != labels.max():   # both labels present: draw the boundary line
+        ax.contour(xx, yy, labels, levels=[0.5], colors=[MARK_COLOR], linewidths=1.0)
+    ax.set_xlim(xx.min(), xx.max())
+    ax.set_ylim(yy.min(), yy.max())
+    return ax
+
+
+def cost_curve_style(chosen, highlighted=True):
+    """Width, transparency and zorder of a cost curve: the chosen run thick and on top.
+
+    ``highlighted`` False (no run chosen): every curve medium and opaque.
+    """
+    if not highlighted:
+        return {"lw": 2.0, "alpha": 1.0, "zorder": 2}
+    return {"lw": 2.0, "alpha": 1.0, "zorder": 3} if chosen else {"lw": 1.0, "alpha": 0.35, "zorder": 2}
 
 
 def plot_decision_boundary(grid, X, Y, ax=None, *, title="Decision boundary", markersize=14):
@@ -44,13 +78,7 @@ def plot_decision_boundary(grid, X, Y, ax=None, *, title="Decision boundary", ma
     """
     ax = _axes(ax, (4.5, 4.0))
     if grid is not None:
-        xx, yy, labels = grid
-        cmap = ListedColormap(list(CLASS_COLORS))
-        ax.contourf(xx, yy, labels, levels=[-0.5, 0.5, 1.5], cmap=cmap, alpha=0.3)
-        if labels.min() != labels.max():   # both labels present: draw the boundary line
-            ax.contour(xx, yy, labels, levels=[0.5], colors=[MARK_COLOR], linewidths=1.0)
-        ax.set_xlim(xx.min(), xx.max())
-        ax.set_ylim(yy.min(), yy.max())
+        shade_decision_regions(grid, ax=ax)
     Y = np.asarray(Y).ravel()
     for k, color in enumerate(CLASS_COLORS):
         pick = Y == k
@@ -92,10 +120,9 @@ def plot_cost_curves(epoch_costs, optimizers, ax=None, *, decayed=(), labels=Non
     styles = styles or {}
     for key, costs in epoch_costs.items():
         costs = np.asarray(costs, dtype=float)
-        chosen = highlight is None or key == highlight
         style = dict(color=OPTIMIZER_COLORS[optimizers[key]], ls="--" if key in decayed else "-",
-                     lw=2.0 if chosen else 1.0, alpha=1.0 if chosen else 0.35,
-                     label=labels.get(key, str(key)), zorder=3 if key == highlight else 2)
+                     label=labels.get(key, str(key)),
+                     **cost_curve_style(key == highlight, highlighted=highlight is not None))
         style.update(styles.get(key, {}))
         ax.plot(np.arange(1, costs.size + 1), costs, **style)
     if log:

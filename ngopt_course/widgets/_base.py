@@ -146,6 +146,6 @@ class Explorer(widgets.VBox):
             self._background = canvas.copy_from_bbox(self.figure.bbox)
         else:
             canvas.restore_region(self._background)
-        for artist in self.moving:
+        for artist in sorted(self.moving, key=lambda a: a.get_zorder()):   # as a full draw stacks them
             self.figure.draw_artist(artist)
         return png_bytes(canvas)
