@@ -55,6 +55,11 @@ class Explorer(widgets.VBox):
     listed by ``draw`` in ``self.moving``: everything else is rendered once as a still
     background (until the next full ``draw``), the moving artists over it each time.
 
+    An explorer whose still part depends on a control (the surface of a contour plot)
+    may return a key for it from ``layer_key(result)``: each key gets its own figure,
+    drawn and rendered once (``prepare_layer`` does it ahead, while the explorer is
+    built), so coming back to a key costs an ``update``, not a ``draw``.
+
     Attributes
     ----------
     controls : dict of str -> ipywidgets.ValueWidget
@@ -76,8 +81,11 @@ class Explorer(widgets.VBox):
         # No layout engine: draw() places its axes at fixed positions (figure.add_axes).
         # A layout pass would measure every text on each redraw and double its time, and
         # even layout "none" keeps a placeholder engine that makes savefig draw twice.
+        self._figsize, self._dpi = figsize, dpi
         self.figure = Figure(figsize=figsize, dpi=dpi)
         FigureCanvasAgg(self.figure)
+        self._layers = {}            # layer key -> (figure, moving, background, drawn) kept aside
+        self._layer = None           # the key of the layer on show
         self.image = widgets.Image(format="png", layout=widgets.Layout(width="auto"))
         self.note = widgets.HTML()
         self.result = None
@@ -110,6 +118,33 @@ class Explorer(widgets.VBox):
         """Call from ``update`` after changing a still artist: the background is rendered again."""
         self._background = None
 
+    def layer_key(self, result):
+        """The key of the figure ``result`` is drawn on (None: one figure for all)."""
+        return None
+
+    def _switch_layer(self, key):
+        """Put the current figure aside under its key and show the one of ``key`` (new if unseen)."""
+        if key == self._layer:
+            return
+        if self._drawn:                          # (a figure never drawn on is simply reused)
+            self._layers[self._layer] = (self.figure, self.moving, self._background, self._drawn)
+        if key in self._layers:
+            self.figure, self.moving, self._background, self._drawn = self._layers.pop(key)
+        elif self._drawn:
+            self.figure = Figure(figsize=self._figsize, dpi=self._dpi)
+            FigureCanvasAgg(self.figure)
+            self.moving, self._background, self._drawn = [], None, False
+        self._layer = key
+
+    def prepare_layer(self, result):
+        """Draw and render the layer of ``result`` now (e.g. while built), then come back."""
+        shown = self._layer
+        self._switch_layer(self.layer_key(result))
+        if not self._drawn:
+            self._draw_anew(result)
+            self.render()
+        self._switch_layer(shown)
+
     # -- the loop ---------------------------------------------------------------
     @property
     def values(self):
@@ -123,15 +158,19 @@ class Explorer(widgets.VBox):
         """Recompute from the controls, redraw the figure and the note."""
         start = time.perf_counter()
         self.result = self.compute(**self.values)
+        self._switch_layer(self.layer_key(self.result))
         if not (self._drawn and self.update(self.result)):
-            self.figure.clear()
-            self.moving = []
-            self._background = None
-            self.draw(self.result)
-            self._drawn = True
+            self._draw_anew(self.result)
         self.image.value = self.render()
         self.note.value = self.describe(self.result)
         self.last_redraw_seconds = time.perf_counter() - start
+
+    def _draw_anew(self, result):
+        self.figure.clear()
+        self.moving = []
+        self._background = None
+        self.draw(result)
+        self._drawn = True
 
     def render(self):
         """The figure as PNG bytes: the still background once, then only ``moving`` over it."""

@@ -235,10 +235,13 @@ class PlateauExplorer(Explorer):
                 description="optimizer", style={"button_width": "auto"}),
             "learning_rate": widgets.FloatLogSlider(
                 value=learning_rate, base=10, min=-3, max=1, step=0.05, description="α",
-                readout_format=".3g", continuous_update=False, layout=widgets.Layout(width="420px")),
+                readout_format=".3g", continuous_update=True, layout=widgets.Layout(width="420px")),
         }
         rows = [[controls["surface"], controls["learning_rate"]], [controls["optimizer"]]]
         super().__init__(controls, figsize=(9.0, 3.6), dpi=90, layout_rows=rows)
+        for name in PLATEAU_SURFACES.values():   # every surface's figure now: a switch only updates
+            learning_rate = get_surface(name).learning_rates[optimizer]
+            self.prepare_layer(self.compute(name, optimizer, learning_rate))
 
     def _on_change(self, change):
         if self._syncing:
@@ -289,10 +292,11 @@ class PlateauExplorer(Explorer):
         _no_minor_ticks(right)
         self._mark_arrival(right, result)
         # Moving: the path and its legend; the right panel (its step and length axes follow
-        # the run). The contours, landmarks and axes of the surface stay until it changes.
-        self._surface = result.surface
-        self._path = left.get_lines()[-1]
-        self.moving = [self._path, left.get_legend(), right]
+        # the run). The contours, landmarks and axes stay: each surface has its own figure.
+        self.moving = [left.get_lines()[-1], left.get_legend(), right]
+
+    def layer_key(self, result):
+        return result.surface
 
     @staticmethod
     def _mark_arrival(ax, result):
@@ -307,8 +311,6 @@ class PlateauExplorer(Explorer):
         return ()
 
     def update(self, result):
-        if result.surface != self._surface:
-            return False                          # other contours: draw again
         path, legend, right = self.moving
         colour = OPTIMIZER_COLORS[result.optimizer]
         shown = self._shown_path(result)
