@@ -48,11 +48,15 @@ class NotebookReport:
     moves: list = field(default_factory=list)
     screenshots: list = field(default_factory=list)
     ignored_console: list = field(default_factory=list)
+    drags: list = field(default_factory=list)   # (widget number, DragTiming or why not timed)
 
     def summary(self):
         timing = ", ".join(f"{name} {value:.1f} s" for name, value in self.seconds.items())
-        return (f"{self.path}: {self.cells} code cells, {self.widgets} widgets, "
-                f"{len(self.moves)} control moves; {timing}")
+        lines = [f"{self.path}: {self.cells} code cells, {self.widgets} widgets, "
+                 f"{len(self.moves)} control moves; {timing}"]
+        for number, drag in self.drags:
+            lines.append(f"    widget {number}: " + (drag if isinstance(drag, str) else drag.summary()))
+        return "\n".join(lines)
 
     def describe_problems(self):
         return "\n".join(f"  - {problem}" for problem in self.problems)
@@ -64,7 +68,7 @@ def _short(text, limit=300):
 
 
 def audit_notebook(context, server, relative_path, screenshot_dir, *, timeout=120.0,
-                   move_timeout=15.0):
+                   move_timeout=15.0, time_drags=True):
     """Run the notebook ``relative_path`` (under the server's root) in a new tab.
 
     Parameters
@@ -80,6 +84,10 @@ def audit_notebook(context, server, relative_path, screenshot_dir, *, timeout=12
         Seconds allowed for Run All (each other wait has its own, shorter limit).
     move_timeout : float
         Seconds a widget's picture has to change after a control moved.
+    time_drags : bool
+        Also drag each widget's first slider for about 2 s and record how the picture
+        followed (``NotebookReport.drags``: pictures per second, time from release to
+        the last picture). Measured, never judged: timing goals live in benchmarks/.
 
     Returns
     -------
@@ -145,6 +153,13 @@ def audit_notebook(context, server, relative_path, screenshot_dir, *, timeout=12
                     report.problems.append(
                         f"widget {index + 1}, {move.kind} {move.label!r} ({move.action}): "
                         f"{move.problem.strip()}")
+            if time_drags and moves:
+                slider = driver.first_slider(root)
+                if slider is not None:
+                    try:
+                        report.drags.append((index + 1, driver.time_slider_drag(page, root, slider)))
+                    except Exception as error:  # noqa: BLE001 - a measurement, not a check
+                        report.drags.append((index + 1, f"the drag could not be timed: {_short(str(error))}"))
             shot = screenshot_dir / f"{stem}-widget{index + 1}.png"
             root.screenshot(path=str(shot))
             report.screenshots.append(shot)

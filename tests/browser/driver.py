@@ -9,10 +9,14 @@ Chromium and returns what a learner would see, so the test can assert on it:
 - ``read_cells``: prompts and outputs of every code cell (mime type and text)
 - ``widget_roots`` and ``exercise_widget``: every control of every widget is moved and
   the picture (a SHA-256 of the PNG the ``<img>`` shows) must change
+- ``time_slider_drag``: what a learner feels while dragging a slider, measured (pictures
+  per second while the hand moves, and the wait from release to the last picture)
 - ``ConsoleLog``: every console error and uncaught page error
 
 Only locators and keyboard/mouse actions a person could perform are used; JavaScript
-run in the page only *reads* the DOM (and hashes the shown image).
+run in the page only *reads* the DOM (and hashes the shown image). The one exception is
+``time_slider_drag``, which also keeps a list of timestamps in the page (a
+MutationObserver notes each new picture; the page itself is not changed).
 """
 
 from __future__ import annotations
@@ -25,14 +29,17 @@ __all__ = [
     "BROWSER_ARGS",
     "ConsoleLog",
     "ControlMove",
+    "DragTiming",
     "NotebookError",
     "exercise_widget",
+    "first_slider",
     "launch_context",
     "open_notebook",
     "read_cells",
     "read_log_console",
     "run_all_cells",
     "save_notebook",
+    "time_slider_drag",
     "wait_for_run",
     "wait_for_widgets",
     "widget_roots",
@@ -447,6 +454,14 @@ def _controls(root):
     return found
 
 
+def first_slider(root):
+    """The first slider of a widget a learner can drag, or None."""
+    for kind, control in _controls(root):
+        if kind == "slider" and _slider_too_small(control) is None:
+            return control
+    return None
+
+
 def _move(page, kind, control, *, drag):
     """Move one control as a person would; return (action text, slider direction)."""
     if kind == "slider":
@@ -558,3 +573,111 @@ def _check_readout(move, direction):
     if low is not None and high is not None and (high - low) * direction <= 0:
         return f"the readout went {before!r} -> {after!r}, the wrong way"
     return None
+
+
+# -- what a learner feels: pictures while dragging ---------------------------------------
+@dataclass
+class DragTiming:
+    """One slider dragged back and forth for about ``seconds``: how the picture followed.
+
+    ``pictures`` counts new PNGs shown between mouse down and mouse up;
+    ``release_to_last`` is the time from mouse up to the last new picture (0 when none
+    came after the release).
+    """
+
+    label: str
+    seconds: float
+    pictures: int
+    values: int                   #: readout changes during the drag: at most one picture each
+    release_to_last: float
+    pictures_after_release: int
+
+    @property
+    def per_second(self):
+        return self.pictures / self.seconds if self.seconds > 0 else float("nan")
+
+    def summary(self):
+        return (f"slider {self.label!r} dragged {self.seconds:.1f} s: {self.per_second:.1f} pictures/s "
+                f"({self.pictures} pictures for {self.values} values shown), last picture "
+                f"{self.release_to_last * 1e3:.0f} ms after release ({self.pictures_after_release} after it)")
+
+
+_OBSERVE_JS = """([root, readout]) => {
+  // Note the time of every new picture (the <img>'s src is a new blob URL each time)
+  // and of every new value the slider's readout shows.
+  const log = [], values = [];
+  const observer = new MutationObserver(records => {
+    for (const r of records) if (r.attributeName === 'src') log.push(performance.now());
+  });
+  for (const img of root.querySelectorAll('img.widget-image'))
+    observer.observe(img, {attributes: true, attributeFilter: ['src']});
+  let last = readout ? readout.textContent : null;
+  const watcher = new MutationObserver(() => {
+    if (readout.textContent !== last) { last = readout.textContent; values.push(performance.now()); }
+  });
+  if (readout) watcher.observe(readout, {characterData: true, childList: true, subtree: true});
+  root.__ngoptDrag = {log, values, observer, watcher};
+}"""
+
+_COLLECT_JS = """(root) => {
+  const drag = root.__ngoptDrag;
+  drag.observer.disconnect();
+  drag.watcher.disconnect();
+  delete root.__ngoptDrag;
+  return {log: drag.log, values: drag.values};
+}"""
+
+
+def time_slider_drag(page, root, slider, *, seconds=2.0, interval_ms=40, settle=1.5):
+    """Drag ``slider`` of widget ``root`` back and forth for ``seconds``; return a DragTiming.
+
+    The handle goes most of the way to the far end of the track and back, in steps of
+    ``interval_ms`` (25 mouse moves a second), then is released; pictures are counted
+    until none has come for ``settle`` seconds with the kernel idle.
+    """
+    handle = slider.locator(".noUi-handle").first
+    track = slider.locator(".noUi-base").first
+    readout = slider.locator(".widget-readout")
+    handle.scroll_into_view_if_needed()
+    _settle(page, root, timeout=20.0)
+    box, bar = handle.bounding_box(), track.bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    vertical = _is_vertical(slider)
+    if vertical:                                  # up is larger; go towards the far end
+        up_room, down_room = y - bar["y"], bar["y"] + bar["height"] - y
+        reach = -0.9 * up_room if up_room > down_room else 0.9 * down_room
+    else:
+        right_room, left_room = bar["x"] + bar["width"] - x, x - bar["x"]
+        reach = 0.9 * right_room if right_room > left_room else -0.9 * left_room
+    moves = max(2, int(seconds * 1000 / interval_ms))
+    page.evaluate(_OBSERVE_JS, [root.element_handle(), readout.first.element_handle() if readout.count() else None])
+    page.mouse.move(x, y)
+    page.mouse.down()
+    down = page.evaluate("() => performance.now()")
+    for i in range(1, moves + 1):
+        phase = i / moves                         # there and back: 0 -> 1 -> 0 of the reach
+        shift = reach * (2 * phase if phase <= 0.5 else 2 * (1 - phase))
+        if vertical:
+            page.mouse.move(x, y + shift)
+        else:
+            page.mouse.move(x + shift, y)
+        page.wait_for_timeout(interval_ms)
+    up = page.evaluate("() => performance.now()")
+    page.mouse.up()
+    # wait until the pictures stop: kernel idle and nothing new for `settle` seconds
+    quiet_since, count = time.monotonic(), 0
+    deadline = time.monotonic() + 30.0
+    while time.monotonic() < deadline:
+        page.wait_for_timeout(200)
+        now = page.evaluate("(root) => root.__ngoptDrag.log.length", root.element_handle())
+        if now != count:
+            count, quiet_since = now, time.monotonic()
+        elif time.monotonic() - quiet_since > settle and page.locator(IDLE).count():
+            break
+    seen = page.evaluate(_COLLECT_JS, root.element_handle())
+    during = [t for t in seen["log"] if down <= t <= up]
+    after = [t for t in seen["log"] if t > up]
+    return DragTiming(label=_label(slider), seconds=(up - down) / 1000, pictures=len(during),
+                      values=len([t for t in seen["values"] if down <= t <= up]),
+                      release_to_last=(max(after) - up) / 1000 if after else 0.0,
+                      pictures_after_release=len(after))
