@@ -631,8 +631,8 @@ _COLLECT_JS = """(root) => {
 def time_slider_drag(page, root, slider, *, seconds=2.0, interval_ms=40, settle=1.5):
     """Drag ``slider`` of widget ``root`` back and forth for ``seconds``; return a DragTiming.
 
-    The handle goes most of the way to the far end of the track and back, in steps of
-    ``interval_ms`` (25 mouse moves a second), then is released; pictures are counted
+    The handle goes most of the way to the far end of the track and back, a mouse move
+    every ``interval_ms`` (plus Playwright's own time), then is released; pictures are counted
     until none has come for ``settle`` seconds with the kernel idle.
     """
     handle = slider.locator(".noUi-handle").first
@@ -649,19 +649,20 @@ def time_slider_drag(page, root, slider, *, seconds=2.0, interval_ms=40, settle=
     else:
         right_room, left_room = bar["x"] + bar["width"] - x, x - bar["x"]
         reach = 0.9 * right_room if right_room > left_room else -0.9 * left_room
-    moves = max(2, int(seconds * 1000 / interval_ms))
     page.evaluate(_OBSERVE_JS, [root.element_handle(), readout.first.element_handle() if readout.count() else None])
     page.mouse.move(x, y)
     page.mouse.down()
     down = page.evaluate("() => performance.now()")
-    for i in range(1, moves + 1):
-        phase = i / moves                         # there and back: 0 -> 1 -> 0 of the reach
+    began = time.monotonic()
+    while (phase := (time.monotonic() - began) / seconds) < 1.0:
+        # there and back at an even pace: 0 -> 1 -> 0 of the reach over `seconds`
         shift = reach * (2 * phase if phase <= 0.5 else 2 * (1 - phase))
         if vertical:
             page.mouse.move(x, y + shift)
         else:
             page.mouse.move(x + shift, y)
         page.wait_for_timeout(interval_ms)
+    page.mouse.move(x, y)
     up = page.evaluate("() => performance.now()")
     page.mouse.up()
     # wait until the pictures stop: kernel idle and nothing new for `settle` seconds
