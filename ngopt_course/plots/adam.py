@@ -18,6 +18,7 @@ import numpy as np
 from matplotlib.ticker import FuncFormatter, LogLocator, NullLocator
 
 from ..surfaces import get_surface
+from ._figure import axes_or_new
 from .style import MARK_COLOR, OPTIMIZER_COLORS
 from .surfaces import plot_loss_curves, plot_path, plot_surface_contours
 
@@ -44,12 +45,6 @@ VARIANT_STYLES = {
                     label="ε outside √ (Kingma & Ba, PyTorch, this course)"),
     "inside": dict(color=MARK_COLOR, ls="--", lw=1.4, label="ε inside √ (some texts)"),
 }
-
-
-def _new_ax(ax, figsize=(6.0, 3.6)):
-    if ax is None:
-        _, ax = plt.subplots(figsize=figsize, layout="constrained")
-    return ax
 
 
 def _power_of_ten(value, _position):
@@ -82,7 +77,7 @@ def plot_moment_warmup(t, fractions, ax=None, *, windows=None):
     -------
     matplotlib.axes.Axes
     """
-    ax = _new_ax(ax)
+    ax = axes_or_new(ax, (6.0, 3.6))
     styles = {
         "v": (OPTIMIZER_COLORS["momentum"], "--", "v (β1 = 0.9), uncorrected"),
         "s": (OPTIMIZER_COLORS["rmsprop"], "--", "s (β2 = 0.999), uncorrected"),
@@ -120,7 +115,7 @@ def plot_step_ratio(t, ratios, ax=None):
     -------
     matplotlib.axes.Axes
     """
-    ax = _new_ax(ax)
+    ax = axes_or_new(ax, (6.0, 3.6))
     styles = {
         "corrected": dict(color=OPTIMIZER_COLORS["adam"], ls="-", lw=2.4, label="with bias correction (Adam)"),
         "uncorrected": dict(color=MARK_COLOR, ls="--", lw=1.6, label="without bias correction"),
@@ -158,7 +153,7 @@ def plot_epsilon_placement(gradient, steps, ax=None, *, epsilon=1e-8):
     -------
     matplotlib.axes.Axes
     """
-    ax = _new_ax(ax)
+    ax = axes_or_new(ax, (6.0, 3.6))
     for key, values in steps.items():
         ax.plot(gradient, values, **VARIANT_STYLES[key])
     for x, text in ((epsilon, f"ε = {epsilon:g}"), (np.sqrt(epsilon), f"√ε = {np.sqrt(epsilon):g}")):
@@ -189,7 +184,7 @@ def plot_epsilon_runs(costs, ax=None, *, xlabel="epoch (passes through the data)
     -------
     matplotlib.axes.Axes
     """
-    ax = _new_ax(ax)
+    ax = axes_or_new(ax, (6.0, 3.6))
     for key, values in costs.items():
         if isinstance(values, tuple):
             x, y = values
@@ -318,7 +313,7 @@ def plot_race_losses(race, ax=None, *, upto=None, ylim=None):
         "diverged-text:<optimizer>" on the top edge mark a run that diverged.
     """
     surface = get_surface(race.surface)
-    ax = _new_ax(ax, figsize=(5.0, 3.5))
+    ax = axes_or_new(ax, (5.0, 3.5))
     gaps = _gaps(race)
     f_min = surface.f_min if surface.f_min is not None else 0.0
     before = len(ax.get_lines())

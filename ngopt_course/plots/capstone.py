@@ -7,22 +7,16 @@ its colour, and a run with learning-rate decay is drawn dashed.
 
 from __future__ import annotations
 
-import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.colors import ListedColormap
 
+from ._figure import axes_or_new
 from .style import MARK_COLOR, OKABE_ITO, OPTIMIZER_COLORS
 
 __all__ = ["CLASS_COLORS", "plot_decision_boundary", "shade_decision_regions", "plot_cost_curves", "cost_curve_style"]
 
 #: Label 0 (outer moon) and label 1 (inner moon).
 CLASS_COLORS = (OKABE_ITO["sky_blue"], OKABE_ITO["orange"])
-
-
-def _axes(ax, figsize):
-    if ax is None:
-        _, ax = plt.subplots(figsize=figsize, layout="constrained")
-    return ax
 
 
 def shade_decision_regions(grid, ax=None):
@@ -38,7 +32,7 @@ def shade_decision_regions(grid, ax=None):
     matplotlib.axes.Axes
         Its limits are the grid's.
     """
-    ax = _axes(ax, (4.5, 4.0))
+    ax = axes_or_new(ax, (4.5, 4.0))
     xx, yy, labels = grid
     cmap = ListedColormap(list(CLASS_COLORS))
     ax.contourf(xx, yy, labels, levels=[-0.5, 0.5, 1.5], cmap=cmap, alpha=0.3)
@@ -76,7 +70,7 @@ def plot_decision_boundary(grid, X, Y, ax=None, *, title="Decision boundary", ma
     -------
     matplotlib.axes.Axes
     """
-    ax = _axes(ax, (4.5, 4.0))
+    ax = axes_or_new(ax, (4.5, 4.0))
     if grid is not None:
         shade_decision_regions(grid, ax=ax)
     Y = np.asarray(Y).ravel()
@@ -115,7 +109,7 @@ def plot_cost_curves(epoch_costs, optimizers, ax=None, *, decayed=(), labels=Non
     -------
     matplotlib.axes.Axes
     """
-    ax = _axes(ax, (7.0, 4.0))
+    ax = axes_or_new(ax, (7.0, 4.0))
     labels = labels or {}
     styles = styles or {}
     for key, costs in epoch_costs.items():

@@ -6,12 +6,12 @@ return the Axes. Colours come from the course palette (``plots.style``).
 
 from __future__ import annotations
 
-import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.colors import ListedColormap
 from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator
 
+from ._figure import axes_or_new
 from .style import MARK_COLOR, OKABE_ITO, OPTIMIZER_COLORS, OPTIMIZER_LABELS
 
 __all__ = [
@@ -36,12 +36,6 @@ BASIN_COLORS = (OKABE_ITO["sky_blue"], OKABE_ITO["yellow"], OKABE_ITO["reddish_p
 _NO_BASIN_COLOR = "0.85"
 
 
-def _axes(ax, figsize):
-    if ax is None:
-        _, ax = plt.subplots(figsize=figsize, layout="constrained")
-    return ax
-
-
 def plot_census_fractions(dims, fractions, num_samples, ax=None, *, naive=None,
                           title="How often is a point of zero gradient a minimum?"):
     """Fraction of random Hessians that are minima, maxima and saddles, against the dimension.
@@ -62,7 +56,7 @@ def plot_census_fractions(dims, fractions, num_samples, ax=None, *, naive=None,
     -------
     matplotlib.axes.Axes
     """
-    ax = _axes(ax, (7.0, 4.2))
+    ax = axes_or_new(ax, (7.0, 4.2))
     dims = np.asarray(dims)
     floor = 1.0 / num_samples
     zero_drawn = False
@@ -121,7 +115,7 @@ def plot_index_histogram(n, fractions, ax=None, *, naive=None, title=None):
     -------
     matplotlib.axes.Axes
     """
-    ax = _axes(ax, (6.0, 3.8))
+    ax = axes_or_new(ax, (6.0, 3.8))
     fractions = np.asarray(fractions, dtype=float)
     j = np.arange(n + 1)
     ax.bar(j, fractions, color=index_bar_colors(n), width=0.8)
@@ -158,7 +152,7 @@ def plot_gradient_norm(norms, ax=None, *, optimizer="gd", label=None, threshold=
     -------
     matplotlib.axes.Axes
     """
-    ax = _axes(ax, (6.0, 3.6))
+    ax = axes_or_new(ax, (6.0, 3.6))
     norms = np.maximum(np.asarray(norms, dtype=float), 1e-16)  # a log axis cannot show 0
     ax.plot(np.arange(norms.size), norms, color=OPTIMIZER_COLORS[optimizer], lw=1.6,
             label=label or OPTIMIZER_LABELS[optimizer])
@@ -189,7 +183,7 @@ def plot_basins(xx, yy, basin, names, ax=None, *, colors=BASIN_COLORS, title="Wh
     -------
     matplotlib.axes.Axes
     """
-    ax = _axes(ax, (5.0, 4.5))
+    ax = axes_or_new(ax, (5.0, 4.5))
     basin = np.asarray(basin)
     shades = [_NO_BASIN_COLOR] + list(colors[: len(names)])
     cmap = ListedColormap(shades)

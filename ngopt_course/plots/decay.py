@@ -8,9 +8,9 @@ epoch_num) vermillion. Yellow is left out: thin yellow lines vanish on white.
 
 from __future__ import annotations
 
-import matplotlib.pyplot as plt
 import numpy as np
 
+from ._figure import axes_or_new
 from .style import MARK_COLOR, OKABE_ITO
 
 __all__ = [
@@ -49,12 +49,6 @@ SCHEDULE_LABELS = {
 
 EPOCH_LABEL = "epoch (passes through the data)"
 RATE_LABEL = "learning rate α"
-
-
-def _new_ax(ax, figsize):
-    if ax is None:
-        _, ax = plt.subplots(figsize=figsize, layout="constrained")
-    return ax
 
 
 def schedule_style(name, highlight=None, *, per_iteration=False):
@@ -102,7 +96,7 @@ def plot_schedules(epochs, rates, *, per_iteration=None, highlight=None, labels=
     -------
     matplotlib.axes.Axes
     """
-    ax = _new_ax(ax, (7.5, 4.0))
+    ax = axes_or_new(ax, (7.5, 4.0))
     labels = {**SCHEDULE_LABELS, **(labels or {})}
     epochs = np.asarray(epochs)
 
@@ -154,7 +148,7 @@ def plot_runs_on_contours(runs, colors, W, B, J, *, window=None, title=None, ax=
     -------
     matplotlib.axes.Axes
     """
-    ax = _new_ax(ax, (4.5, 4.0))
+    ax = axes_or_new(ax, (4.5, 4.0))
     # levels above the lowest cost spaced by constant factors: as dense 0.05 from the
     # minimum, where the wandering happens, as on the far slopes
     levels = J.min() + (np.quantile(J, 0.9) - J.min()) * np.geomspace(1e-4, 1.0, 17)
@@ -200,7 +194,7 @@ def plot_distance_to_minimum(runs, colors, *, linestyles=None, title="Distance t
     -------
     matplotlib.axes.Axes
     """
-    ax = _new_ax(ax, (6.0, 4.0))
+    ax = axes_or_new(ax, (6.0, 4.0))
     linestyles = linestyles or {}
     for label, run in runs.items():
         ax.plot(run.epoch_position, run.distance, color=colors[label],
@@ -235,7 +229,7 @@ def plot_final_spread(spreads, *, reference=None, title="How far the iterates st
     -------
     matplotlib.axes.Axes
     """
-    ax = _new_ax(ax, (7.5, 3.6))
+    ax = axes_or_new(ax, (7.5, 3.6))
     names = list(spreads)
     y = np.arange(len(names))[::-1]  # the first key on top
     bars = ax.barh(y, [spreads[n] for n in names], color=[SCHEDULE_COLORS[n] for n in names])

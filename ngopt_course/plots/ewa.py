@@ -9,9 +9,9 @@ each beta in the lecture's colour (``beta_color``).
 from __future__ import annotations
 
 import matplotlib.patheffects as path_effects
-import matplotlib.pyplot as plt
 import numpy as np
 
+from ._figure import axes_or_new
 from .style import BETA_COLORS, DATA_COLOR, MARK_COLOR, OKABE_ITO, beta_color
 
 __all__ = [
@@ -34,12 +34,6 @@ DATA_NOTE = "synthetic, calibrated to London climate statistics"
 UNCORRECTED_COLOR = OKABE_ITO["reddish_purple"]
 
 _UNITS = {"F": "°F", "C": "°C"}
-
-
-def _axes(ax, figsize=(9.0, 3.6)):
-    if ax is None:
-        _, ax = plt.subplots(figsize=figsize, layout="constrained")
-    return ax
 
 
 def _unit(unit):
@@ -87,7 +81,7 @@ def plot_temperatures(days, temps, ax=None, *, unit="F", label=None, title=None)
     -------
     matplotlib.axes.Axes
     """
-    ax = _axes(ax)
+    ax = axes_or_new(ax, (9.0, 3.6))
     if label is None:
         label = rf"$\theta_t$: daily temperature ({DATA_NOTE})"
     ax.plot(days, temps, ".", color=DATA_COLOR, markersize=4, label=label)
@@ -115,7 +109,7 @@ def plot_ewa_curves(days, curves, theta=None, ax=None, *, unit="F", title=None, 
     -------
     matplotlib.axes.Axes
     """
-    ax = _axes(ax)
+    ax = axes_or_new(ax, (9.0, 3.6))
     if theta is not None:
         plot_temperatures(days, theta, ax=ax, unit=unit, title="")
     for beta, v in curves.items():
@@ -149,7 +143,7 @@ def plot_ewa_weights(weights, t, beta, ax=None, *, day_offset=0):
     -------
     matplotlib.axes.Axes
     """
-    ax = _axes(ax)
+    ax = axes_or_new(ax, (9.0, 3.6))
     weights = np.asarray(weights, dtype=float)
     day = t - np.arange(weights.size) + day_offset
     color = beta_color(beta)
@@ -183,7 +177,7 @@ def plot_bias_correction(days, theta, v, v_corrected, beta, ax=None, *, unit="F"
     -------
     matplotlib.axes.Axes
     """
-    ax = _axes(ax)
+    ax = axes_or_new(ax, (9.0, 3.6))
     plot_temperatures(days, theta, ax=ax, unit=unit, title="")
     if v is not None:
         ax.plot(days, v, "--", color=UNCORRECTED_COLOR, linewidth=2.0,
@@ -217,7 +211,7 @@ def plot_correction_effect(t, changes, ax=None, *, threshold=1.0):
     -------
     matplotlib.axes.Axes
     """
-    ax = _axes(ax)
+    ax = axes_or_new(ax, (9.0, 3.6))
     for beta, change in changes.items():
         color = beta_color(beta)
         ax.plot(t, change, color=color, linewidth=2.0, label=beta_label(beta),

@@ -14,10 +14,10 @@ from __future__ import annotations
 import math
 
 import matplotlib.colors as mcolors
-import matplotlib.pyplot as plt
 from matplotlib.patches import Patch
 import numpy as np
 
+from ._figure import axes_or_new
 from .style import DATA_COLOR, MARK_COLOR, OKABE_ITO, OPTIMIZER_COLORS
 
 __all__ = [
@@ -38,12 +38,6 @@ COST_LABEL = "cost J (dimensionless)"
 
 # The ramp's stops: size 1 -> sky blue, the middle -> blue, size m -> black.
 _RAMP = [mcolors.to_rgb(c) for c in (DATA_COLOR, OKABE_ITO["blue"], OPTIMIZER_COLORS["gd"])]
-
-
-def _axes(ax, figsize=(7.0, 3.6)):
-    if ax is None:
-        _, ax = plt.subplots(figsize=figsize, layout="constrained")
-    return ax
 
 
 def size_color(size, m):
@@ -100,7 +94,7 @@ def plot_vectorization(loop_seconds, vectorized_seconds, m, ax=None):
     m : int
         How many examples (shown in the title).
     """
-    ax = _axes(ax, figsize=(7.0, 2.4))
+    ax = axes_or_new(ax, (7.0, 2.4))
     names = ["Python loop over examples", "vectorized  W @ X + b"]
     seconds = [loop_seconds, vectorized_seconds]
     bars = ax.barh(names, seconds, color=[DATA_COLOR, OKABE_ITO["blue"]])
@@ -139,7 +133,7 @@ def plot_cost_per_iteration(costs, ax=None, *, steps_per_epoch=None, window=None
     legend : bool, default True
         A legend when more than one thing is drawn (a widget may say it in its title).
     """
-    ax = _axes(ax)
+    ax = axes_or_new(ax, (7.0, 3.6))
     costs = np.asarray(costs, dtype=float)
     t = np.arange(1, costs.size + 1)
     ax.plot(t, costs, color=color or DATA_COLOR, label=label or "J{t}", **cost_line_style(costs.size))
@@ -175,7 +169,7 @@ def plot_cost_vs_time(runs, ax=None, *, highlight=None, title=None, legend=True)
     title : str, optional
     legend : bool, default True
     """
-    ax = _axes(ax)
+    ax = axes_or_new(ax, (7.0, 3.6))
 
     def finite(run):               # a diverged run ends in a cost that is not finite: not drawn
         keep = np.isfinite(run.eval_costs)
@@ -220,7 +214,7 @@ def plot_seconds_per_epoch(runs, ax=None, *, title=None):
     An epoch is extrapolated (seconds per step x steps per epoch) when the run's budget
     ended inside its first epoch (``SizeRun.epoch_measured`` False).
     """
-    ax = _axes(ax)
+    ax = axes_or_new(ax, (7.0, 3.6))
     values = [run.seconds_per_epoch for run in runs.values()]
     extrapolated = [not run.epoch_measured for run in runs.values()]
     bars = _size_bars(ax, runs, values, hatch_where=extrapolated)
@@ -243,7 +237,7 @@ def plot_final_cost(runs, ax=None, *, title=None):
 
     A run that diverged (its cost is not finite) gets no bar, only the word "diverged".
     """
-    ax = _axes(ax)
+    ax = axes_or_new(ax, (7.0, 3.6))
     values = np.array([run.final_cost for run in runs.values()], dtype=float)
     ok = np.isfinite(values)
     top = values[ok].max() if ok.any() else 1.0

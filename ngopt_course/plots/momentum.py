@@ -14,6 +14,7 @@ import numpy as np
 from matplotlib.colors import FuncNorm
 
 from ..experiments.convergence import REGIONS
+from ._figure import axes_or_new
 from .style import DATA_COLOR, MARK_COLOR, OPTIMIZER_COLORS, OPTIMIZER_LABELS
 
 __all__ = [
@@ -54,12 +55,6 @@ def _from_nines(value):
     return 1.0 - 10.0 ** (-np.ma.asarray(value, dtype=float))
 
 
-def _axes(ax, figsize=(6.0, 3.6)):
-    if ax is None:
-        _, ax = plt.subplots(figsize=figsize, layout="constrained")
-    return ax
-
-
 def _component(component):
     if component not in (0, 1):
         raise ValueError(f"component == {component!r}, must be 0 (x) or 1 (y)")
@@ -77,7 +72,7 @@ def plot_coordinate(paths, ax=None, *, component=1, title=None):
     component : {0, 1}
         0 plots x (horizontal), 1 plots y (vertical).
     """
-    ax = _axes(ax)
+    ax = axes_or_new(ax, (6.0, 3.6))
     component = _component(component)
     for label, path in paths.items():
         key = label.split()[0]
@@ -107,7 +102,7 @@ def plot_gradient_and_velocity(grads, v, ax=None, *, component=1, title=None):
         0: horizontal (the gradient keeps its sign, v follows it); 1: vertical (the
         gradient flips sign, v averages it away).
     """
-    ax = _axes(ax)
+    ax = axes_or_new(ax, (6.0, 3.6))
     component = _component(component)
     grads = np.asarray(grads, dtype=float)[:, component]
     v = np.asarray(v, dtype=float)[:, component]
@@ -134,7 +129,7 @@ def plot_error_decay(errors, rho, ax=None, *, label="momentum", title=None):
         The predicted rate; the dashed line ``max(|errors|) * rho^t`` is the envelope
         the errors should follow in the long run.
     """
-    ax = _axes(ax)
+    ax = axes_or_new(ax, (6.0, 3.6))
     errors = np.abs(np.asarray(errors, dtype=float))
     steps = np.arange(errors.size)
     # an exact zero has no place on a log axis: leave a gap there
@@ -207,7 +202,7 @@ def plot_rate_map(rate_map, ax=None, *, current=None, vmin=None, annotate=True, 
     -------
     matplotlib.axes.Axes
     """
-    ax = _axes(ax, figsize=(6.0, 4.2))
+    ax = axes_or_new(ax, (6.0, 4.2))
     alphas, betas, rho = rate_map.learning_rates, rate_map.betas, rate_map.rho
     if vmin is None:
         vmin = np.floor(20.0 * float(rho.min())) / 20.0

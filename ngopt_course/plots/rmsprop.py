@@ -10,9 +10,9 @@ RMSProp's colour: the horizontal one solid, the vertical one dashed
 
 from __future__ import annotations
 
-import matplotlib.pyplot as plt
 import numpy as np
 
+from ._figure import axes_or_new
 from .momentum import COMPONENT_LINESTYLES, COMPONENT_NAMES
 from .style import OPTIMIZER_COLORS
 
@@ -20,12 +20,6 @@ __all__ = ["S_LABEL", "plot_mean_squares", "plot_effective_learning_rates"]
 
 #: The y label of every plot of S.
 S_LABEL = "S (mean squared gradient), dimensionless"
-
-
-def _axes(ax, figsize=(6.0, 3.6)):
-    if ax is None:
-        _, ax = plt.subplots(figsize=figsize, layout="constrained")
-    return ax
 
 
 def _by_component(values, name):
@@ -43,7 +37,7 @@ def plot_mean_squares(s, ax=None, *, title=None):
     s : array of shape (k, 2)
         ``S_dW`` after steps 1..k, one column per parameter (x, y).
     """
-    ax = _axes(ax)
+    ax = axes_or_new(ax, (6.0, 3.6))
     s = _by_component(s, "s")
     steps = np.arange(1, s.shape[0] + 1)
     for component in (0, 1):
@@ -68,7 +62,7 @@ def plot_effective_learning_rates(rates, ax=None, *, learning_rate=None, title=N
         Gradient descent's alpha, the same for both parameters, drawn as a dotted line
         in gradient descent's colour.
     """
-    ax = _axes(ax)
+    ax = axes_or_new(ax, (6.0, 3.6))
     rates = _by_component(rates, "rates")
     steps = np.arange(1, rates.shape[0] + 1)
     for component in (0, 1):

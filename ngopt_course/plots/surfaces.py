@@ -6,19 +6,13 @@ optimizer has the same colour and marker style everywhere.
 
 from __future__ import annotations
 
-import matplotlib.pyplot as plt
 import numpy as np
 
 from ..surfaces import get_surface, surface_grid
+from ._figure import axes_or_new
 from .style import MARK_COLOR, OPTIMIZER_COLORS, OPTIMIZER_LABELS
 
 __all__ = ["plot_surface_contours", "plot_path", "plot_loss_curves"]
-
-
-def _axes(ax, figsize=(6.0, 4.5)):
-    if ax is None:
-        _, ax = plt.subplots(figsize=figsize, layout="constrained")
-    return ax
 
 
 def _levels(Z, f_min, num):
@@ -49,7 +43,7 @@ def plot_surface_contours(surface, ax=None, *, grid=None, num_levels=18, show_la
     matplotlib.axes.Axes
     """
     surface = get_surface(surface)
-    ax = _axes(ax)
+    ax = axes_or_new(ax, (6.0, 4.5))
     X, Y, Z = surface_grid(surface, num=120) if grid is None else grid
     ax.contour(X, Y, Z, levels=_levels(Z, surface.f_min, num_levels), colors="0.6", linewidths=0.7)
     if show_landmarks:
@@ -82,7 +76,7 @@ def plot_path(path, optimizer, ax=None, *, label=None, upto=None, markersize=3):
     upto : int, optional
         Draw only the first ``upto + 1`` points (the race's Play control steps this).
     """
-    ax = _axes(ax)
+    ax = axes_or_new(ax, (6.0, 4.5))
     path = np.asarray(path)
     if upto is not None:
         path = path[: upto + 1]
@@ -101,7 +95,7 @@ def plot_loss_curves(losses, ax=None, *, f_min=None, upto=None, log=True):
     f_min : float, optional
         Plot ``f - f_min`` (the gap to the minimum) instead of ``f``, on a log scale.
     """
-    ax = _axes(ax, figsize=(5.0, 3.5))
+    ax = axes_or_new(ax, (5.0, 3.5))
     for name, values in losses.items():
         values = np.asarray(values, dtype=float)
         if upto is not None:
