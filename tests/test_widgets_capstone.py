@@ -1,13 +1,11 @@
 """The capstone explorer, driven headless with short runs: choices -> run, picture, note, speed."""
 
-import time
 
 import matplotlib
 
 matplotlib.use("Agg")  # this test process only; notebooks keep their inline backend
 
 import matplotlib.colors as mcolors
-import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
@@ -16,14 +14,9 @@ from ngopt_course.experiments.capstone import train_run
 from ngopt_course.plots.style import OPTIMIZER_COLORS
 from ngopt_course.widgets.capstone import CapstoneExplorer, capstone_explorer
 
+from widget_checks import no_pyplot_figures_left, set_control as _set, assert_redraws_measured  # noqa: F401 (autouse fixture)
+
 EPOCHS = 15   # short runs: the explorer does not care how long they trained
-
-
-@pytest.fixture(autouse=True)
-def no_pyplot_figures_left():
-    before = plt.get_fignums()
-    yield
-    assert plt.get_fignums() == before
 
 
 @pytest.fixture(scope="module")
@@ -38,25 +31,8 @@ def runs(data):
             for key in [("gd", "small"), ("adam", "small"), ("gd", "decay")]}
 
 
-def _set(explorer, name, value):
-    """Set a control; return (new PNG differs from the old one, (wall, CPU) seconds of the redraw).
-
-    The CPU time of this process is measured too: on a machine shared with other jobs the
-    wall-clock time mostly measures the others.
-    """
-    before = explorer.image.value
-    cpu = time.process_time()
-    explorer.controls[name].value = value
-    cpu = time.process_time() - cpu
-    return explorer.image.value != before, (explorer.last_redraw_seconds, cpu)
 
 
-def _assert_fast(times):
-    wall = [w for w, _ in times]
-    cpu = [c for _, c in times]
-    assert all(0 < w < 5 for w in wall), wall
-
-    # redraw speed is measured by benchmarks/widget_latency.py, not asserted in unit tests
 
 
 def test_starts_on_adam_and_draws_every_run(runs, data):
@@ -88,7 +64,7 @@ def test_cached_choices_redraw_fast_and_change_the_picture(runs, data):
         assert r.run is runs[r.key] and not r.trained_now
         assert r.run.label.split(",")[0] in explorer.note.value
         assert np.isfinite(r.run.epoch_costs).all()
-    _assert_fast(times)
+    assert_redraws_measured(times)
 
 
 def test_missing_choice_is_trained_once_and_kept(runs, data):

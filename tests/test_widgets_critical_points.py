@@ -1,12 +1,10 @@
 """The notebook-08 explorers, driven headless: controls -> data, picture, note, speed."""
 
-import time
 
 import matplotlib
 
 matplotlib.use("Agg")  # this test process only; notebooks keep their inline backend
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
@@ -21,33 +19,11 @@ from ngopt_course.widgets.critical_points import (
     plateau_explorer,
 )
 
-
-@pytest.fixture(autouse=True)
-def no_pyplot_figures_left():
-    before = plt.get_fignums()
-    yield
-    assert plt.get_fignums() == before
+from widget_checks import no_pyplot_figures_left, set_control as _set, assert_redraws_measured  # noqa: F401 (autouse fixture)
 
 
-def _set(explorer, name, value):
-    """Set a control; return (new PNG differs from the old one, (wall, CPU) seconds of the redraw).
-
-    The CPU time of this process is measured too: on a machine shared with other jobs the
-    wall-clock time mostly measures the others.
-    """
-    before = explorer.image.value
-    cpu = time.process_time()
-    explorer.controls[name].value = value
-    cpu = time.process_time() - cpu
-    return explorer.image.value != before, (explorer.last_redraw_seconds, cpu)
 
 
-def _assert_fast(times):
-    wall = [w for w, _ in times]
-    cpu = [c for _, c in times]
-    assert all(0 < w < 5 for w in wall), wall
-
-    # redraw speed is measured by benchmarks/widget_latency.py, not asserted in unit tests
 
 
 # ---------------------------------------------------------------------------
@@ -95,7 +71,7 @@ def test_census_every_slider_value_redraws(small_census):
     assert explorer.result.saddles == 0                         # a 1x1 Hessian has one direction
     _set(explorer, "n", 8)
     assert explorer.result.minima == 0 and "0 minima" in explorer.note.value
-    _assert_fast(times)
+    assert_redraws_measured(times)
 
 
 def test_census_default_build_and_bad_arguments():
@@ -171,7 +147,7 @@ def test_plateau_extremes_never_show_nan():
         changed, seconds = _set(explorer, name, value)
         assert changed
         times.append(seconds)
-    _assert_fast(times)
+    assert_redraws_measured(times)
 
 
 def test_plateau_local_minimum_note_names_the_place():

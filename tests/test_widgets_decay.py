@@ -3,7 +3,6 @@
 import re
 
 import matplotlib.colors as mcolors
-import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
@@ -17,19 +16,9 @@ from ngopt_course.widgets.decay import (
     manual_decay_rates,
 )
 
-
-@pytest.fixture(autouse=True)
-def no_pyplot_figures_left():
-    before = plt.get_fignums()
-    yield
-    assert plt.get_fignums() == before
+from widget_checks import no_pyplot_figures_left, set_control as _set  # noqa: F401 (autouse fixture)
 
 
-def _set(explorer, name, value):
-    """Set a control; return (new PNG differs from the old one, redraw seconds)."""
-    before = explorer.image.value
-    explorer.controls[name].value = value
-    return explorer.image.value != before, explorer.last_redraw_seconds
 
 
 def _bold_row(explorer):

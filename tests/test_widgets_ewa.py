@@ -3,7 +3,6 @@
 import math
 
 import matplotlib.colors as mcolors
-import matplotlib.pyplot as plt
 import numpy as np
 
 from ngopt_course.ewa import bias_correction_warmup
@@ -20,16 +19,11 @@ from ngopt_course.widgets.ewa import (
     ewa_explorer,
 )
 
+from widget_checks import no_pyplot_figures_left, set_control as _set  # noqa: F401 (autouse fixture)
+
 DAYS = np.arange(1, 366)
 # A stand-in year: cold in January, warm in mid-July (peak of the cycle on day 202), noisy.
 TEMPS = 52 - 12 * np.cos(2 * np.pi * (DAYS - 20) / 365) + np.random.default_rng(1).normal(0, 4, 365)
-
-
-@pytest.fixture(autouse=True)
-def no_pyplot_figures_left():
-    before = plt.get_fignums()
-    yield
-    assert plt.get_fignums() == before
 
 
 def _curve_colors(explorer):
@@ -37,11 +31,6 @@ def _curve_colors(explorer):
     return [mcolors.to_hex(line.get_color()) for line in ax.get_lines()]
 
 
-def _set(explorer, name, value):
-    """Set a control; return (new PNG differs from the old one, redraw seconds)."""
-    before = explorer.image.value
-    explorer.controls[name].value = value
-    return explorer.image.value != before, explorer.last_redraw_seconds
 
 
 # ---------------------------------------------------------------------------

@@ -2,7 +2,6 @@
 
 import ipywidgets
 import matplotlib.colors as mcolors
-import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
@@ -11,14 +10,13 @@ from ngopt_course.data import make_moons
 from ngopt_course.plots.minibatch import size_color
 from ngopt_course.widgets.minibatch import MiniBatchExplorer, explorer_sizes, minibatch_explorer
 
+from widget_checks import no_pyplot_figures_left, set_control  # noqa: F401 (autouse fixture)
+
 M = 2000
 
 
-@pytest.fixture(autouse=True)
-def no_pyplot_figures_left():
-    before = plt.get_fignums()
-    yield
-    assert plt.get_fignums() == before
+def _set(explorer, value):
+    return set_control(explorer, "mini_batch_size", value)
 
 
 def fake_run(size, m=M):
@@ -42,10 +40,6 @@ def runs():
     return {size: fake_run(size) for size in explorer_sizes(M)}
 
 
-def _set(explorer, value):
-    before = explorer.image.value
-    explorer.controls["mini_batch_size"].value = value
-    return explorer.image.value != before, explorer.last_redraw_seconds
 
 
 def test_explorer_sizes_are_powers_of_two_then_m():

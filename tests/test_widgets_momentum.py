@@ -1,8 +1,6 @@
 """The momentum explorer (notebook 04), driven headless: controls -> runs, map, picture, note."""
 
-import time
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
@@ -12,15 +10,10 @@ from ngopt_course.surfaces import SURFACES
 from ngopt_course.widgets.momentum import LEARNING_RATES, MomentumExplorer, momentum_explorer
 from ngopt_course.widgets.surface_race import bowl_curvatures
 
+from widget_checks import no_pyplot_figures_left, set_controls as _set  # noqa: F401 (autouse fixture)
+
 BOWL = SURFACES["elongated_bowl"]
 A, B = 0.2, 10.0                     # f = (a x^2 + b y^2) / 2 = 0.1 x^2 + 5 y^2
-
-
-@pytest.fixture(autouse=True)
-def no_pyplot_figures_left():
-    before = plt.get_fignums()
-    yield
-    assert plt.get_fignums() == before
 
 
 @pytest.fixture(scope="module")
@@ -28,17 +21,6 @@ def explorer():
     return momentum_explorer()
 
 
-def _set(explorer, **values):
-    """Set controls; return (PNG changed, CPU seconds of the redraws).
-
-    CPU time, not wall time: other processes on a shared machine stretch the wall time
-    (``explorer.last_redraw_seconds``) but not the work the redraw does.
-    """
-    before = explorer.image.value
-    start = time.process_time()
-    for name, value in values.items():
-        explorer.controls[name].value = value
-    return explorer.image.value != before, time.process_time() - start
 
 
 def _gd_steps_closed_form(alpha, num_steps=200, tol=1e-3):

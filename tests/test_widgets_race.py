@@ -5,7 +5,6 @@ import io
 import re
 
 from ipywidgets.widgets.widget_link import Link
-import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 from PIL import Image
@@ -19,12 +18,7 @@ from ngopt_course.widgets.race import (
     optimizer_race,
 )
 
-
-@pytest.fixture(autouse=True)
-def no_pyplot_figures_left():
-    before = plt.get_fignums()
-    yield
-    assert plt.get_fignums() == before
+from widget_checks import no_pyplot_figures_left, set_control as _set  # noqa: F401 (autouse fixture)
 
 
 @pytest.fixture(scope="module")
@@ -32,11 +26,6 @@ def explorer():
     return optimizer_race()
 
 
-def _set(explorer, name, value):
-    """Set a control; return (new PNG differs from the old one, redraw seconds)."""
-    before = explorer.image.value
-    explorer.controls[name].value = value
-    return explorer.image.value != before, explorer.last_redraw_seconds
 
 
 def _rows(explorer):

@@ -1,8 +1,6 @@
 """The RMSProp explorer (notebook 05), driven headless: controls -> runs, picture, note."""
 
-import time
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
@@ -14,15 +12,10 @@ from ngopt_course.widgets.rmsprop import (
     rmsprop_explorer,
 )
 
+from widget_checks import no_pyplot_figures_left, set_controls as _set  # noqa: F401 (autouse fixture)
+
 BOWL = SURFACES["elongated_bowl"]
 A, B = 0.2, 10.0
-
-
-@pytest.fixture(autouse=True)
-def no_pyplot_figures_left():
-    before = plt.get_fignums()
-    yield
-    assert plt.get_fignums() == before
 
 
 @pytest.fixture(scope="module")
@@ -30,13 +23,6 @@ def explorer():
     return rmsprop_explorer()
 
 
-def _set(explorer, **values):
-    """Set controls; return (PNG changed, CPU seconds of the redraws)."""
-    before = explorer.image.value
-    start = time.process_time()
-    for name, value in values.items():
-        explorer.controls[name].value = value
-    return explorer.image.value != before, time.process_time() - start
 
 
 def _rmsprop_by_hand(alpha, beta, epsilon=1e-8, num_steps=200):

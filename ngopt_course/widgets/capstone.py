@@ -148,9 +148,9 @@ class CapstoneExplorer(Explorer):
             return
         run = result.run
         plot_decision_boundary(run.grid, self.X, self.Y, ax=right, markersize=8, title=self._boundary_title(run))
-        # Moving: the curves (restyled: the chosen one thick) and the decision panel,
-        # whose shading changes; the axes, ticks and legend of the cost panel stay.
-        self.moving = [*left.get_lines(), right]
+        # Moving: the curves (restyled: the chosen one thick), the legend over them and
+        # the decision panel, whose shading changes; the cost panel's axes and ticks stay.
+        self.moving = [*left.get_lines(), left.get_legend(), right]
 
     @staticmethod
     def _boundary_title(run):

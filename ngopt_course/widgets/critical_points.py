@@ -128,9 +128,10 @@ class CensusExplorer(Explorer):
                              title=self._histogram_title(result))
         right.set_title(right.get_title(), y=1.0)   # a fixed height: placing it measures every tick label
         _no_minor_ticks(left)
-        # Moving: the marked n on the left and the right panel, whose bars and ranges follow n.
+        # Moving: the marked n on the left (and the legend it may pass under) and the
+        # right panel, whose bars and ranges follow n.
         self._marker = left.get_lines()[-1]
-        self.moving = [self._marker, right]
+        self.moving = [self._marker, left.get_legend(), right]
 
     @staticmethod
     def _histogram_title(result):
@@ -139,7 +140,7 @@ class CensusExplorer(Explorer):
     def update(self, result):
         """Move the mark; set the bars' heights and colours, the dots and ranges as the plot helper does."""
         self._marker.set_xdata([result.n, result.n])
-        right = self.moving[1]
+        right = self.moving[-1]
         n = result.n
         bars = list(right.patches)                # one bar per j = 0..n: add or remove the difference
         if len(bars) < n + 1:
