@@ -23,6 +23,7 @@ __all__ = [
     "plot_ewa_curves",
     "plot_ewa_weights",
     "plot_bias_correction",
+    "bias_curve_style",
     "plot_correction_effect",
 ]
 
@@ -158,6 +159,20 @@ def plot_ewa_weights(weights, t, beta, ax=None, *, day_offset=0):
     return ax
 
 
+def bias_curve_style(corrected, beta, unit="F"):
+    """Line properties of an average with (``corrected``) or without bias correction.
+
+    Corrected: solid, in its beta's palette colour; uncorrected: the lecture's purple
+    curve, dashed in UNCORRECTED_COLOR. Includes the legend label.
+    """
+    if corrected:
+        color = beta_color(beta)
+        return {"linestyle": "-", "color": color, "linewidth": 2.2, "label": r"$v_t / (1 - \beta^t)$, bias-corrected",
+                "path_effects": _line_effects(color, 2.2) or []}
+    return {"linestyle": "--", "color": UNCORRECTED_COLOR, "linewidth": 2.0, "path_effects": [],
+            "label": rf"$v_t$, uncorrected (starts near 0 {_unit(unit)})"}
+
+
 def plot_bias_correction(days, theta, v, v_corrected, beta, ax=None, *, unit="F", title=None):
     """The start of an average with and without bias correction, over the data.
 
@@ -180,12 +195,9 @@ def plot_bias_correction(days, theta, v, v_corrected, beta, ax=None, *, unit="F"
     ax = axes_or_new(ax, (9.0, 3.6))
     plot_temperatures(days, theta, ax=ax, unit=unit, title="")
     if v is not None:
-        ax.plot(days, v, "--", color=UNCORRECTED_COLOR, linewidth=2.0,
-                label=rf"$v_t$, uncorrected (starts near 0 {_unit(unit)})")
+        ax.plot(days, v, **bias_curve_style(False, beta, unit))
     if v_corrected is not None:
-        color = beta_color(beta)
-        ax.plot(days, v_corrected, color=color, linewidth=2.2,
-                label=r"$v_t / (1 - \beta^t)$, bias-corrected", path_effects=_line_effects(color, 2.2))
+        ax.plot(days, v_corrected, **bias_curve_style(True, beta, unit))
     ax.set_xlabel("day of the year")
     ax.set_ylabel(temperature_label(unit))
     ax.set_title(title if title is not None else f"Bias correction, β = {beta:g}")

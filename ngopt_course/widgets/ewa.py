@@ -18,7 +18,7 @@ import numpy as np
 
 from .._validation import check_int, check_real
 from ..ewa import bias_correction_warmup, effective_window, ewa
-from ..plots.ewa import _line_effects, beta_label, plot_bias_correction, plot_ewa_curves
+from ..plots.ewa import _line_effects, beta_label, bias_curve_style, plot_bias_correction, plot_ewa_curves
 from ..plots.style import BETA_COLORS, MARK_COLOR, beta_color
 from ._base import Explorer
 
@@ -224,28 +224,21 @@ class BiasCorrectionExplorer(Explorer):
             ax.legend(loc="lower right", fontsize="small")
         ax.set_ylim(*self.ylim)
         # the dots, axes and ticks stay; the curve, the dotted day, the legend and title move
-        self._shown = (result.bias_correction, self._shows_warm_day(result))
         self.moving = [*ax.get_lines()[1:], ax.get_legend(), ax.title]
 
     def update(self, result):
-        if (result.bias_correction, self._shows_warm_day(result)) != self._shown:
-            return False                      # another set of curves or legend entries: draw again
-        curve, *mark = self.moving[:-2]
-        legend, title = self.moving[-2:]
-        if result.bias_correction:
-            color = beta_color(result.beta)
-            for artist in (curve, legend.legend_handles[1]):
-                artist.set_color(color)
-                artist.set_path_effects(_line_effects(color, curve.get_linewidth()) or [])
-            curve.set_ydata(result.v_corrected)
-        else:
-            curve.set_ydata(result.v)
-        if mark:
-            mark[0].set_xdata([result.warm_day, result.warm_day])
-            label = f"from day {result.warm_day}: correction < 1 %"
-            mark[0].set_label(label)
-            legend.get_texts()[2].set_text(label)
-        title.set_text(f"The first {self.days.size} days, β = {result.beta:.3f}")
+        ax = self.figure.axes[0]
+        curve, *mark = ax.get_lines()[1:]
+        curve.set(**bias_curve_style(result.bias_correction, result.beta, self.unit))
+        curve.set_ydata(result.v_corrected if result.bias_correction else result.v)
+        for line in mark:                         # the dotted warm-up day: moved, added or removed
+            line.remove()
+        if self._shows_warm_day(result):
+            ax.axvline(result.warm_day, color=MARK_COLOR, linewidth=1, linestyle=":",
+                       label=f"from day {result.warm_day}: correction < 1 %")
+        legend = ax.legend(loc="lower right", fontsize="small")   # as plot_bias_correction places it
+        ax.set_title(f"The first {self.days.size} days, β = {result.beta:.3f}")
+        self.moving = [*ax.get_lines()[1:], legend, ax.title]
         return True
 
     def describe(self, result):
