@@ -18,6 +18,7 @@ the same size as matplotlib's default, several milliseconds sooner.
 from __future__ import annotations
 
 import io
+import threading
 import time
 
 import ipywidgets as widgets
@@ -87,6 +88,9 @@ class Explorer(widgets.VBox):
         FigureCanvasAgg(self.figure)
         self._layers = {}            # layer key -> (figure, moving, background, drawn) kept aside
         self._layer = None           # the key of the layer on show
+        # One change at a time: matplotlib's artists and canvas are not thread-safe, and a
+        # kernel may hand widget messages to another thread while a redraw is under way.
+        self._redraw_lock = threading.RLock()
         self.image = widgets.Image(format="png", layout=widgets.Layout(width="auto"))
         self.note = widgets.HTML()
         self.result = None
@@ -157,14 +161,15 @@ class Explorer(widgets.VBox):
 
     def refresh(self):
         """Recompute from the controls, redraw the figure and the note."""
-        start = time.perf_counter()
-        self.result = self.compute(**self.values)
-        self._switch_layer(self.layer_key(self.result))
-        if not (self._drawn and self.update(self.result)):
-            self._draw_anew(self.result)
-        self.image.value = self.render()
-        self.note.value = self.describe(self.result)
-        self.last_redraw_seconds = time.perf_counter() - start
+        with self._redraw_lock:
+            start = time.perf_counter()
+            self.result = self.compute(**self.values)
+            self._switch_layer(self.layer_key(self.result))
+            if not (self._drawn and self.update(self.result)):
+                self._draw_anew(self.result)
+            self.image.value = self.render()
+            self.note.value = self.describe(self.result)
+            self.last_redraw_seconds = time.perf_counter() - start
 
     def _draw_anew(self, result):
         self.figure.clear()

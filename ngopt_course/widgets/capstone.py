@@ -97,7 +97,7 @@ class CapstoneExplorer(Explorer):
         from tqdm.auto import tqdm  # here, not at import: it pulls in IPython in a kernel
 
         with tqdm(missing, desc="training the missing combinations", disable=not progress,
-                  leave=False) as bar:
+                  leave=True) as bar:
             for key in bar:
                 bar.set_postfix_str(f"{OPTIMIZER_LABELS[key[0]]}, {SETTINGS[key[1]].label}")
                 self._train(key)

@@ -300,16 +300,26 @@ class PlateauExplorer(Explorer):
         return result.surface
 
     @staticmethod
-    def _mark_arrival(ax, result):
+    def _mark_arrival(ax, result, mark=None):
+        """The dashed "arrived" line and its label at the step the run arrived (hidden if it did not).
+
+        ``mark``: the (line, label) drawn before, moved instead of drawn again.
+        """
         if result.norms.min() < _NORM_FLOOR:
             # after arriving the gradient shrinks to rounding level (1e-16): not worth the axis
             ax.set_ylim(bottom=_NORM_FLOOR)
-        if result.steps_to_tol is not None:
-            line = ax.axvline(result.steps_to_tol, color=MARK_COLOR, lw=1.0, ls="--")
-            text = ax.annotate("arrived", (result.steps_to_tol, 0.95), xycoords=("data", "axes fraction"),
+        step = result.steps_to_tol if result.steps_to_tol is not None else 0
+        if mark is None:
+            line = ax.axvline(step, color=MARK_COLOR, lw=1.0, ls="--")
+            text = ax.annotate("arrived", (step, 0.95), xycoords=("data", "axes fraction"),
                                xytext=(3, 0), textcoords="offset points", fontsize=8, va="top")
-            return line, text
-        return ()
+        else:
+            line, text = mark
+            line.set_xdata([step, step])
+            text.xy = (step, 0.95)
+        for artist in (line, text):
+            artist.set_visible(result.steps_to_tol is not None)
+        return line, text
 
     def update(self, result):
         path, legend, right = self.moving
@@ -329,12 +339,12 @@ class PlateauExplorer(Explorer):
         right_legend = right.get_legend()
         right_legend.legend_handles[0].set_color(colour)
         right_legend.get_texts()[0].set_text(OPTIMIZER_LABELS[result.optimizer])
-        for artist in [*right.get_lines()[2:], *right.texts]:
-            artist.remove()                       # the last run's "arrived" mark
+        line, text = right.get_lines()[2], right.texts[0]     # the "arrived" mark: moved, not redrawn
+        line.set_visible(False)                   # (not part of the ranges, as when it was absent)
         right.set_autoscaley_on(True)
-        right.relim()
+        right.relim(visible_only=True)
         right.autoscale_view()
-        self._mark_arrival(right, result)
+        self._mark_arrival(right, result, (line, text))
         return True
 
     def describe(self, result):

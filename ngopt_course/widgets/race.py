@@ -268,6 +268,10 @@ class RaceExplorer(Explorer):
         and the moving artists (start, paths, dots, loss curves) blitted onto it. After
         that, every change (a Play frame, a beta, the surface itself) moves and blits.
         """
+        with self._redraw_lock:                  # one change at a time (see Explorer.refresh)
+            self._refresh()
+
+    def _refresh(self):
         start = time.perf_counter()
         self.result = self.compute(**self.values)
         surface = self.result.race.surface
