@@ -140,7 +140,7 @@ def differences(spec, actual, expected):
             return []
         return [f"Expected {expected:.6g}, yours is {actual:.6g}"]
     if spec.kind == "rate" and actual[0].shape != expected[0].shape:
-        want = "one number" if expected[0].ndim == 0 else f"an array of shape {expected[0].shape}, one rate per epoch"
+        want = "one number (a float)" if expected[0].ndim == 0 else f"an array of shape {expected[0].shape}, one rate per epoch"
         got = "one number" if actual[0].ndim == 0 else f"an array of shape {actual[0].shape}"
         return [f"Expected {want}; yours is {got}"]
     found = [_array_difference(n, a, e) for n, a, e in zip(spec.names, actual, expected)]
