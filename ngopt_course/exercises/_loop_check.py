@@ -55,7 +55,8 @@ def _instrumented(log):
         return list(iter_mini_batches(X, Y, mini_batch_size, seed))
 
     def iter_mini_batches_(X, Y, mini_batch_size=64, seed=0, *, shuffle=True):
-        log.add("shuffle", seed=seed, size=mini_batch_size, shuffle=shuffle)
+        if shuffle:
+            log.add("shuffle", seed=seed, size=mini_batch_size)
         return iter_mini_batches(X, Y, mini_batch_size, seed, shuffle=shuffle)
 
     def initialize_parameters(layer_dims, seed=0, **kwargs):
