@@ -388,12 +388,11 @@ def use_or_reference(name, fn, *, time_limit=None):
     result of the last ``check(name, fn)`` of the same function. ``fn=None`` (a function
     not written in this notebook) gives the package's, with a line saying so.
     """
-    if fn is None:  # not written in this notebook (e.g. 09 uses the updates of 04 and 06)
-        print(f"{name}: not defined in this notebook, so the cells below use the package's implementation.")
+    if fn is None or fn is reference(name):
+        # not written in this notebook (09 uses the updates of 04 and 06), or a cell run
+        # twice that already holds the package's: the same line either way
+        print(f"{name}: using the package's implementation (yours is not defined in this notebook).")
         return reference(name)
-    if fn is reference(name):  # e.g. a cell run twice: it already holds the package's
-        print(f"{name}: using the package's implementation.")
-        return fn
     last = _LAST.get(name)
     result = last[1] if last is not None and last[0] is fn else check(name, fn, time_limit=time_limit)
     if result.passed:
