@@ -1135,3 +1135,14 @@ def test_mini_batch_exception_comes_before_the_case():
         return X[:, np.random.default_rng(seed).permutation(X.shape[1] + 5)]
     result = check("random_mini_batches", raises)
     assert result.message.startswith("Your function raised IndexError"), result.message
+
+
+@pytest.mark.parametrize("name, fn, words", [
+    ("adam_update", adam_slide, "the v and s returned are the raw averages, not the corrected ones"),
+    ("adam_update", ADAM_WRONG["sign_flipped"], "in place or new arrays are both fine"),
+    ("inverse_time_decay", decay_numpy, "epoch 0 is not asked"),
+    ("classify_critical_point", classify_eigvalsh, "No case has a zero eigenvalue"),
+    ("classify_critical_point", CLASSIFY_WRONG["trace_sign"], "'inconclusive'"),
+], ids=lambda x: x if isinstance(x, str) and len(x) < 30 else "")
+def test_what_is_asked_is_said_where_learners_were_unsure(name, fn, words):
+    assert words in check(name, fn).message

@@ -36,6 +36,7 @@ class Exercise:
     extra_diagnosis: object = None  # (verdicts) -> (key, text) or None, before the catalogue
     checker: object = None         # (fn, time_limit) -> CheckResult, for exercises checked their own way
     time_limit: float = 2.0        # default seconds per call (a whole training loop needs more)
+    asks: str = ""                 # what is asked where learners met an ambiguity, said in every verdict
 
 
 def _eigenvalue_line(args):
@@ -70,19 +71,31 @@ EXERCISES = {
         Exercise("momentum_update", "momentum_update(W, dW, v, beta, learning_rate)",
                  Outputs("arrays", ("W", "v")), ("dW",), _DW_HINT),
         Exercise("rmsprop_update", "rmsprop_update(W, dW, s, beta, learning_rate, epsilon)",
-                 Outputs("arrays", ("W", "s")), ("dW",), _DW_HINT),
+                 Outputs("arrays", ("W", "s")), ("dW",), _DW_HINT,
+                 asks=("What is asked: in place or new arrays are both fine; epsilon outside the root (inside "
+                       "passes too).")),
         Exercise("adam_update", "adam_update(W, dW, v, s, t, learning_rate, beta1, beta2, epsilon)",
-                 Outputs("arrays", ("W", "v", "s")), ("dW",), _DW_HINT),
+                 Outputs("arrays", ("W", "v", "s")), ("dW",), _DW_HINT,
+                 asks=("What is asked: t is this step's number, from 1; the v and s returned are the raw "
+                       "averages, not the corrected ones; in place or new arrays are both fine; epsilon outside "
+                       "the root (the slide's inside passes too).")),
         Exercise("inverse_time_decay", "inverse_time_decay(learning_rate0, decay_rate, epoch_num)",
                  Outputs("rate", ("learning_rate",)), ("epoch_num",),
-                 "Leave epoch_num as it is; compute into a new array."),
+                 "Leave epoch_num as it is; compute into a new array.",
+                 asks=("What is asked: epochs count from 1 (epoch 0 is not asked); epoch_num is one int or an "
+                       "array of epochs.")),
         Exercise("schedule_lr_decay", "schedule_lr_decay(learning_rate0, epoch_num, decay_rate, time_interval)",
                  Outputs("rate", ("learning_rate",)), ("epoch_num",),
-                 "Leave epoch_num as it is; compute into a new array."),
+                 "Leave epoch_num as it is; compute into a new array.",
+                 asks=("What is asked: epochs count from 1, so epochs 1..time_interval use alpha0; epoch_num is "
+                       "one int or an array of epochs.")),
         Exercise("classify_critical_point", "classify_critical_point(hessian)", Outputs("label", ("label",)),
                  ("hessian",),
                  "Leave hessian unchanged (np.fill_diagonal or hessian += ... change the caller's matrix).",
-                 describe=_eigenvalue_line, extra_diagnosis=_wording),
+                 describe=_eigenvalue_line, extra_diagnosis=_wording,
+                 asks=("What is asked: every eigenvalue > 0, a local minimum; every one < 0, a local maximum; "
+                       "both signs, a saddle point. No case has a zero eigenvalue, so what to say then is not "
+                       "asked (the package calls such a point 'inconclusive').")),
         Exercise("mini_batch_epoch", "mini_batch_epoch(X, Y, params, learning_rate, mini_batch_size, seed)", None,
                  checker=check_mini_batch_epoch, time_limit=5.0),
         Exercise("initialize_velocity", "initialize_velocity(params)", None,
@@ -279,7 +292,7 @@ def _check_cases(ex, fn, time_limit):
     failing = [v for v in verdicts if not v.ok]
     if not failing:
         return CheckResult(ex.name, True, "Matches the reference on every case:\n" + "\n".join(
-            f"  \u2714 {c.label}" for c in cases), n_cases=n)
+            f"  \u2714 {c.label}" for c in cases) + (f"\n({ex.asks})" if ex.asks else ""), n_cases=n)
 
     # A correct answer in another convention (the slide's form) passes, with a note.
     for alt in ALTERNATIVES.get(ex.name, ()):
@@ -339,6 +352,8 @@ def _check_cases(ex, fn, time_limit):
     body += _extras(first.outcome)
     if len(failing) > 1:
         body.append("Also failing: " + ", ".join(f"case {v.index + 1}" for v in failing[1:]) + ".")
+    if ex.asks:
+        body.append(f"({ex.asks})")
     text = "\n".join(body) if not lead else "\n".join(lead) + "\n\n" + "\n".join(body)
     return CheckResult(ex.name, False, text, diagnosis=key, n_cases=n, n_failed=len(failing))
 
