@@ -541,6 +541,11 @@ def model_switch(**how):
                 batches = random_mini_batches(X, Y, mini_batch_size, seed + epoch)
             elif how.get("same_seed"):
                 batches = random_mini_batches(X, Y, mini_batch_size, seed)
+            elif how.get("shuffle_in_place"):
+                order = rng.permutation(m)
+                X[:] = X[:, order]
+                Y[:] = Y[:, order]
+                batches = [(X[:, k:k + mini_batch_size], Y[:, k:k + mini_batch_size]) for k in range(0, m, mini_batch_size)]
             elif how.get("xy_apart"):
                 perm_x, perm_y = rng.permutation(m), rng.permutation(m)
                 Xs, Ys = X[:, perm_x], Y[:, perm_y]
@@ -566,8 +571,9 @@ def model_switch(**how):
                 else:
                     if not (how.get("t_after") or how.get("per_epoch_t") or how.get("t_fixed")):
                         t += 1
+                    b1, b2 = (beta2, beta1) if how.get("swap_betas") else (beta1, beta2)
                     params, v, s = update_parameters_with_adam(params, grads, v, s, max(t, 1) if how.get("t_fixed")
-                                                               else t, learning_rate, beta1, beta2, epsilon)
+                                                               else t, learning_rate, b1, b2, epsilon)
                     if how.get("t_after"):
                         t += 1
             if how.get("cost_mean"):
@@ -607,6 +613,8 @@ MODEL_WRONG = [
     ("cost_last_mini_batch", dict(cost_last=True)),
     ("costs_per_mini_batch", dict(cost_every_batch=True)),
     ("b_not_updated", dict(no_b=True)),
+    ("betas_swapped_in_call", dict(swap_betas=True)),
+    ("mutated_input", dict(shuffle_in_place=True)),
 ]
 
 
@@ -637,3 +645,25 @@ def test_model_errors_are_reported_not_raised():
         raise ValueError("not yet")
     result = check("model", model)
     assert result.diagnosis == "raised" and result.message.startswith("Your function raised ValueError: not yet")
+
+
+def test_loop_mistakes_are_named_even_without_the_packages_initialize_parameters():
+    """The learner reaches initialize_parameters through the package: the shuffles are still recorded."""
+    import ngopt_course
+
+    def model(X, Y, layer_dims, optimizer, learning_rate=0.0007, mini_batch_size=64, beta=0.9, beta1=0.9,
+              beta2=0.999, epsilon=1e-8, num_epochs=5000, decay=None, decay_rate=1.0, time_interval=1000, seed=3):
+        rng = np.random.default_rng(seed)
+        params = ngopt_course.initialize_parameters(layer_dims, seed=rng)
+        batches = random_mini_batches(X, Y, mini_batch_size, rng)          # once, before the epochs
+        costs = []
+        for epoch in range(1, num_epochs + 1):
+            total = 0.0
+            for X_t, Y_t in batches:
+                cost, grads = cost_and_grads(X_t, Y_t, params)
+                total += cost * X_t.shape[1]
+                params = {k: params[k] - learning_rate * grads[k] for k in params}
+            costs.append(total / X.shape[1])
+        return params, costs
+    result = check("model", model)
+    assert result.diagnosis == "shuffled_once", result.message

@@ -254,8 +254,9 @@ def _diagnose_model(case, log, value, expected_costs, m, T):
     E = a["num_epochs"]
     shuffles, inits, grads = log.of("shuffle"), log.of("init"), log.of("grads")
     # -- the shuffles and the generator
-    if inits and shuffles:
-        init_seed, shuffle_seeds = inits[0]["seed"], [s["seed"] for s in shuffles]
+    if shuffles:
+        init_seed = inits[0]["seed"] if inits else None
+        shuffle_seeds = [s["seed"] for s in shuffles]
         if len(shuffles) == 1 and E > 1:
             return "shuffled_once", """The examples are shuffled once, before the epochs loop: every epoch sees
                 the same mini-batches. Shuffle at the start of every epoch: call random_mini_batches(X, Y,
@@ -305,6 +306,10 @@ def _diagnose_model(case, log, value, expected_costs, m, T):
             {len(log.of('init_state'))} times: v (and s) must carry on from step to step over the whole run.
             Initialise them once, before the epochs loop."""
     updates = log.of("update")
+    if a["optimizer"] == "adam" and updates and a["beta1"] != a["beta2"] and all(
+            u["beta1"] == a["beta2"] and u["beta2"] == a["beta1"] for u in updates):
+        return "betas_swapped_in_call", """beta1 and beta2 are swapped in the call of
+            update_parameters_with_adam: pass them in its order, (..., learning_rate, beta1, beta2, epsilon)."""
     if a["optimizer"] == "adam" and len(updates) == E * T:
         found = _t_problem([int(u["t"]) for u in updates], E, T)
         if found:
@@ -395,7 +400,7 @@ def _loop_check(name, signature, fn, cases, reference, diagnose, time_limit):
         log = _Log()
         args = _copies(case.args, log)
         expected_params, expected_costs = reference(**_reference_args(_copies(case.args, _Log())))
-        outcome = run(_rebound(fn, _instrumented(log)), args, seconds=time_limit)
+        outcome = run(_rebound(fn, _instrumented(log)), args, protected=("X", "Y"), seconds=time_limit)
         if index == 0 and outcome.not_done:
             return CheckResult(name, False, (
                 f"Your {signature} still raises NotImplementedError: write its body in the exercise cell, "
@@ -418,7 +423,13 @@ def _loop_check(name, signature, fn, cases, reference, diagnose, time_limit):
         diffs = _compare(value, expected_params, expected_costs) if value is not None else []
         if problem is None and not diffs:
             continue
-        found = diagnose(case, log, value, expected_costs, m, T)
+        if outcome.mutated:
+            changed = " and ".join(outcome.mutated)
+            found = ("mutated_input", f"""Your function changed {changed} in place: the caller's data set is
+                different after the call (shuffling in place, np.random.shuffle or rng.shuffle, does that). Build
+                shuffled copies instead, X[:, permutation], as random_mini_batches does.""")
+        else:
+            found = diagnose(case, log, value, expected_costs, m, T)
         if found:
             key, text = found[0], "Likely mistake: " + " ".join(found[1].split())
             if problem and problem[0] == "raised":
