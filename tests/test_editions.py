@@ -265,7 +265,7 @@ def test_learner_edition_runs_and_reports_not_done(course, tmp_path):
 
 def test_solution_edition_passes_its_check(course):
     nb = _execute(course / "01_ewa.ipynb")
-    assert "ewa: passed all 6 cases" in _text(nb.cells[3]) and "ngopt-check-pass" in _text(nb.cells[3])
+    assert "ewa: passed all 8 cases" in _text(nb.cells[3]) and "ngopt-check-pass" in _text(nb.cells[3])
     assert _text(nb.cells[4]) == "ewa: using your implementation (it passes its check).\n"
     assert _text(nb.cells[5]).strip() == "[ 4.    8.5  12.15]"
 

@@ -1002,7 +1002,7 @@ def test_mini_batch_exception_and_timeout():
 
 def test_result_displays_as_text_and_html():
     passed = check("ewa", ewa_while)
-    assert str(passed).startswith("\u2714 ewa: passed all 6 cases") and repr(passed) == str(passed)
+    assert str(passed).startswith("\u2714 ewa: passed all 8 cases") and repr(passed) == str(passed)
     html = passed._repr_html_()
     assert 'class="ngopt-check ngopt-check-pass"' in html and "#1a7f37" in html
     failed = check("classify_critical_point", CLASSIFY_WRONG["min_max_swapped"])
@@ -1146,3 +1146,29 @@ def test_mini_batch_exception_comes_before_the_case():
 ], ids=lambda x: x if isinstance(x, str) and len(x) < 30 else "")
 def test_what_is_asked_is_said_where_learners_were_unsure(name, fn, words):
     assert words in check(name, fn).message
+
+
+def ewa_array_only(theta, beta):
+    out = theta * 0.0                                   # a list * 0.0 raises TypeError
+    v = 0.0
+    for t in range(len(theta)):
+        v = beta * v + (1 - beta) * theta[t]
+        out[t] = v
+    return out
+
+
+def ewa_nonempty_only(theta, beta):
+    out = [(1 - beta) * theta[0]]                       # theta[0] raises on an empty theta
+    for theta_t in theta[1:]:
+        out.append(beta * out[-1] + (1 - beta) * theta_t)
+    return np.array(out)
+
+
+@pytest.mark.parametrize("fn, key, words", [
+    (ewa_array_only, "list_input", "theta can be a list or an array"),
+    (ewa_nonempty_only, "empty_input", "fails on an empty theta"),
+])
+def test_ewa_promises_lists_and_empty_input(fn, key, words):
+    result = check("ewa", fn)
+    assert not result.passed and result.diagnosis == key, result.message
+    assert result.message.startswith("Likely mistake: your function fails") and words in result.message

@@ -59,6 +59,12 @@ def ewa_cases():
         Case("negative values, beta = 0.5", {"theta": np.array([-4.0, 2.0, -7.5, 0.5, 3.0]), "beta": 0.5}),
         Case("integer temperatures (an int array), beta = 0.9",
              {"theta": np.array([40, 49, 45, 44, 50, 52]), "beta": 0.9}),
+        Case("a Python list, beta = 0.9", {"theta": [40.0, 49.0, 45.0, 44.0], "beta": 0.9},
+             hint=("your function fails on a plain Python list. theta can be a list or an array: "
+                   "np.asarray(theta) makes an array of either."), hint_key="list_input"),
+        Case("an empty series (T = 0): no averages, an empty array", {"theta": np.array([]), "beta": 0.9},
+             hint=("your function fails on an empty theta. With T = 0 there is nothing to average: return an "
+                   "empty array (a loop over no values, into np.zeros(0), does it)."), hint_key="empty_input"),
     ]
 
 

@@ -159,7 +159,8 @@ def _state(spec, raised, value):
 def _variant_results(spec, fn, cases):
     results = []
     for case in cases:
-        args = {k: (np.array(a, copy=True) if isinstance(a, np.ndarray) else a) for k, a in case.args.items()}
+        args = {k: (np.array(a, copy=True) if isinstance(a, np.ndarray) else list(a) if isinstance(a, list) else a)
+                for k, a in case.args.items()}
         try:
             with warnings.catch_warnings(), np.errstate(all="ignore"):
                 warnings.simplefilter("ignore")
@@ -214,7 +215,10 @@ def _diagnose(ex, verdicts):
         if found:
             return (*found, None)
     spec = ex.outputs
-    usable = [v for v in verdicts if v.outcome.error is None or v.outcome.raised]
+    # A raise on a case that tests a promise of the text (a list, an empty theta) is
+    # judged by that case's hint, not held against a mistake of the formula.
+    usable = [v for v in verdicts if (v.outcome.error is None or v.outcome.raised)
+              and not (v.outcome.raised and v.case.hint)]
     if not any(v.value is not None for v in usable):
         return None  # it raised on every case: the exception says more than a guess
     failing = [i for i, v in enumerate(usable) if not v.ok and v.value is not None]

@@ -234,10 +234,16 @@ def _copy(value):
         return np.array(value, copy=True)
     if isinstance(value, dict):
         return {key: _copy(item) for key, item in value.items()}
+    if isinstance(value, list):  # a list of numbers (theta may be one): the function may write into it
+        return [_copy(item) for item in value]
     return value
 
 
 def _changed(before, after):
+    if isinstance(before, list):
+        return not isinstance(after, list) or len(before) != len(after) or any(
+            _changed(b, a) if isinstance(b, (np.ndarray, list, dict)) else not (b == a or b != b and a != a)
+            for b, a in zip(before, after))
     if isinstance(before, dict):
         if not isinstance(after, dict) or list(before) != list(after):
             return True
