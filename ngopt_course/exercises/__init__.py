@@ -53,6 +53,11 @@ Rules the checks apply
 - The update functions may update W, v and s in place (as the package's optimizers do)
   as long as they return the right values; changing inputs that are not theirs to
   change (dW, theta, X, Y, hessian) fails the check, since the caller's data changes.
+- The updates over a network must update the dicts they are given in place (a correct
+  result left only in new dicts is named "not_in_place"), and leave ``grads`` unchanged.
+- Exercises whose text promises more than one kind of input (a list or an empty theta,
+  an array of epochs) are checked on each; a function failing only there gets that
+  promise, said plainly, as its diagnosis.
 - A function that still raises ``NotImplementedError`` (the learner edition's stub) is
   "not done yet": ``passed`` False, ``not_done`` True, and no error.
 
