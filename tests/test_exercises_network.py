@@ -667,3 +667,18 @@ def test_loop_mistakes_are_named_even_without_the_packages_initialize_parameters
         return params, costs
     result = check("model", model)
     assert result.diagnosis == "shuffled_once", result.message
+
+
+@pytest.mark.parametrize("name", ["update_parameters_with_momentum", "update_parameters_with_adam"])
+def test_no_two_network_mistakes_look_alike(name):
+    from ngopt_course.exercises._network_check import _same, _variant
+    cases = NETWORK_CASES[name]()
+    mistakes = _network_mistakes.NETWORK_MISTAKES[name] + [
+        type(m)(k, note, (fn,)) for k, fn, note in _network_mistakes.NETWORK_ALTERNATIVES.get(name, [])
+        for m in _network_mistakes.NETWORK_MISTAKES[name][:1]]
+    results = {m.key: [_variant(m.fns[0], c) for c in cases] for m in mistakes}
+    keys = list(results)
+    for i, a in enumerate(keys):
+        for b in keys[i + 1:]:
+            alike = all((x is None and y is None) or _same(x, y) for x, y in zip(results[a], results[b]))
+            assert not alike, f"{a} and {b} look alike on every case"
