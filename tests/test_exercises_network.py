@@ -682,3 +682,12 @@ def test_no_two_network_mistakes_look_alike(name):
         for b in keys[i + 1:]:
             alike = all((x is None and y is None) or _same(x, y) for x, y in zip(results[a], results[b]))
             assert not alike, f"{a} and {b} look alike on every case"
+
+
+@pytest.mark.parametrize("name", ["initialize_velocity", "update_parameters_with_momentum", "model"])
+def test_an_endless_loop_is_stopped_and_said_first(name):
+    def spins(*args, **kwargs):
+        while True:
+            pass
+    result = check(name, spins, time_limit=0.3)
+    assert result.diagnosis == "timeout" and result.message.startswith("Your function was still running after 0.3 s")

@@ -310,8 +310,7 @@ def _check_cases(ex, fn, time_limit):
     lead, body, key = [], [], None
     if first.outcome.timed_out:
         key = "timeout"
-        body += _case_header(ex, first, n)
-        body.append(_timeout_text(first.outcome, time_limit))
+        body += [_timeout_text(first.outcome, time_limit), ""] + _case_header(ex, first, n)
         return CheckResult(ex.name, False, "\n".join(body + _extras(first.outcome)), diagnosis=key,
                            n_cases=n, n_failed=len(failing),
                            summary=f"stopped after {time_limit:g} s on case {first.index + 1}")
@@ -368,9 +367,11 @@ def check(name, fn, *, time_limit=None):
     Parameters
     ----------
     name : str
-        One of ``EXERCISES``: "random_mini_batches", "ewa", "ewa_bias_corrected",
-        "momentum_update", "rmsprop_update", "adam_update", "inverse_time_decay",
-        "classify_critical_point".
+        One of ``EXERCISES``: "random_mini_batches", "mini_batch_epoch", "ewa",
+        "ewa_bias_corrected", "momentum_update", "rmsprop_update", "adam_update",
+        "inverse_time_decay", "schedule_lr_decay", "classify_critical_point",
+        "initialize_velocity", "update_parameters_with_momentum", "initialize_adam",
+        "update_parameters_with_adam", "model".
     fn : callable
         The learner's function, with the exercise's signature.
     time_limit : float, optional

@@ -409,7 +409,7 @@ def _loop_check(name, signature, fn, cases, reference, diagnose, time_limit):
         m = case.args["X"].shape[1]
         T = num_mini_batches(m, case.args["mini_batch_size"])
         if outcome.timed_out:
-            return CheckResult(name, False, header + "\n" + timeout_text(outcome, time_limit), diagnosis="timeout",
+            return CheckResult(name, False, timeout_text(outcome, time_limit) + "\n\n" + header, diagnosis="timeout",
                                n_cases=n, n_failed=1, summary=f"stopped after {time_limit:g} s on case {index + 1}")
         value, problem = None, None
         if outcome.raised:

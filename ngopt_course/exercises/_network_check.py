@@ -317,7 +317,7 @@ def check_update(name, fn, time_limit=2.0):
                     "call. Compute into new arrays (grads[key] ** 2, not grads[key] **= 2).")
         key = "mutated_input"
     elif outcome.timed_out:
-        return CheckResult(name, False, _header(i, case, n) + "\n" + timeout_text(outcome, time_limit),
+        return CheckResult(name, False, timeout_text(outcome, time_limit) + "\n\n" + _header(i, case, n),
                            diagnosis="timeout", n_cases=n, n_failed=len(failing),
                            summary=f"stopped after {time_limit:g} s on case {i + 1}")
     elif bad is not None:
@@ -447,7 +447,7 @@ def check_initializer(name, fn, time_limit=2.0):
         given = outcome.args.get("params", params)
         header = _header(index, case, n)
         if outcome.timed_out:
-            return CheckResult(name, False, header + "\n" + timeout_text(outcome, time_limit), diagnosis="timeout",
+            return CheckResult(name, False, timeout_text(outcome, time_limit) + "\n\n" + header, diagnosis="timeout",
                                n_cases=n, n_failed=1, summary=f"stopped after {time_limit:g} s on case {index + 1}")
         if outcome.raised:
             failures.append(("raised", f"Your function raised {describe_exception(outcome.error)}"
