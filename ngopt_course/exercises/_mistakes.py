@@ -237,7 +237,8 @@ def _rmsprop(W, dW, s, beta, learning_rate, epsilon, *, square="elementwise", on
 _EPS_INSIDE_RMSPROP = """You put epsilon inside the square root: dW / np.sqrt(s + epsilon).
     RMSProp's slide writes no epsilon; the lecture adds one to the denominator, and the course,
     like PyTorch, puts it outside the root: dW / (np.sqrt(s) + epsilon). The two differ only
-    when s is tiny (here, on the case with gradients of about 1e-6); either is right."""
+    when s is tiny (near epsilon or below: gradients of about 1e-4 or smaller; here, the case
+    with gradients of about 1e-6); either is right."""
 
 _MATRIX_SQUARE = """dW was squared with a matrix product (np.dot(dW, dW), dW @ dW or
     dW @ dW.T), which mixes the gradients of different parameters and changes shapes.
@@ -526,8 +527,8 @@ ALTERNATIVES = {
     "rmsprop_update": [_m("eps_inside_sqrt", _EPS_INSIDE_RMSPROP, partial(_rmsprop, eps="inside"))],
     "adam_update": [_m("eps_inside_sqrt", """You used the slide's form, epsilon inside the square root:
        np.sqrt(s_corrected + epsilon). The course, like Kingma & Ba and PyTorch, puts it outside:
-       np.sqrt(s_corrected) + epsilon. The two differ only when s is tiny (here, on the case with
-       gradients of about 1e-6); either is right.""", partial(_adam, eps="inside"))],
+       np.sqrt(s_corrected) + epsilon. The two differ only when s is tiny (near epsilon or below: gradients
+       of about 1e-4 or smaller; here, the case with gradients of about 1e-6); either is right.""", partial(_adam, eps="inside"))],
 }
 
 # The switches' defaults are the correct formulas (tests compare them with the package).

@@ -153,8 +153,8 @@ _ADAM_NET = [
 EPS_INSIDE_NOTE = (
     "You used the slide's form, epsilon inside the square root: np.sqrt(s_corrected + epsilon). "
     "The course, like Kingma & Ba and PyTorch, puts it outside: np.sqrt(s_corrected) + epsilon. "
-    "The two differ only when s is tiny (here, on the case with gradients of about 1e-6); "
-    "either is right.")
+    "The two differ only when s is tiny (near epsilon or below: gradients of about 1e-4 or smaller; "
+    "here, the case with gradients of about 1e-6); either is right.")
 
 NETWORK_ALTERNATIVES = {
     "update_parameters_with_adam": [("eps_inside_sqrt", partial(_adam_net, eps="inside"), EPS_INSIDE_NOTE)],
