@@ -388,6 +388,10 @@ INIT_WRONG = [
     ("initialize_velocity", "mutated_input", lambda params: [a.fill(0) for a in params.values()] and params,
      "Your function changed params in place"),
     ("initialize_velocity", "wrong_type", lambda params: dict.fromkeys(params, 0), "expected a numpy array of zeros"),
+    ("initialize_velocity", "wrong_keys", lambda params: {f"v{k}": np.zeros_like(a) for k, a in params.items()},
+     "expected those of params"),
+    ("initialize_velocity", "not_float", lambda params: {k: np.zeros(a.shape, dtype=int) for k, a in params.items()},
+     "the averages need floats"),
     ("initialize_adam", "v_s_same_dict", lambda params: (lambda d: (d, d))({k: np.zeros_like(a) for k, a in params.items()}),
      "v and s are one and the same dict"),
     ("initialize_adam", "v_s_share_arrays", lambda params: (lambda d: (d, dict(d)))(
@@ -524,7 +528,7 @@ def model_switch(**how):
         once = random_mini_batches(X, Y, mini_batch_size, rng) if how.get("shuffle_once") else None
         costs = []
         for epoch in range(num_epochs) if how.get("epochs_from_0") else range(1, num_epochs + 1):
-            if decay is not None and not how.get("decay_every_iteration"):
+            if decay is not None and not how.get("decay_every_iteration") and not how.get("no_decay"):
                 lr_in = learning_rate if how.get("compound") else learning_rate0
                 new_rate = decay(lr_in, epoch, decay_rate, time_interval)
                 if not how.get("rate_not_used"):
@@ -553,6 +557,9 @@ def model_switch(**how):
                            for k in range(0, m, mini_batch_size)]
             else:
                 batches = random_mini_batches(X, Y, mini_batch_size, rng)
+            if how.get("reshuffle_each_step"):
+                for _ in batches[1:]:
+                    random_mini_batches(X, Y, mini_batch_size, rng)     # a shuffle per mini-batch, unused
             if how.get("drop_last"):
                 batches = [b for b in batches if b[0].shape[1] == mini_batch_size]
             total, plain = 0.0, []
@@ -614,6 +621,9 @@ MODEL_WRONG = [
     ("costs_per_mini_batch", dict(cost_every_batch=True)),
     ("b_not_updated", dict(no_b=True)),
     ("betas_swapped_in_call", dict(swap_betas=True)),
+    ("t_reset_each_epoch", dict(reset_t=True)),
+    ("decay_ignored", dict(no_decay=True)),
+    ("shuffled_every_iteration", dict(reshuffle_each_step=True)),
     ("mutated_input", dict(shuffle_in_place=True)),
 ]
 
