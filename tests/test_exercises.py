@@ -1172,3 +1172,9 @@ def test_ewa_promises_lists_and_empty_input(fn, key, words):
     result = check("ewa", fn)
     assert not result.passed and result.diagnosis == key, result.message
     assert result.message.startswith("Likely mistake: your function fails") and words in result.message
+
+
+def test_the_note_of_a_slide_form_answer_stands_out_in_the_box():
+    html = check("rmsprop_update", rmsprop_slide_eps_inside)._repr_html_()
+    assert "ngopt-check-pass" in html
+    assert '<div style="font-weight: 600; margin: 4px 0;">You put epsilon inside the square root' in html

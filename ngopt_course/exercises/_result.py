@@ -128,7 +128,7 @@ class CheckResult:
     def _repr_html_(self):
         border, background, symbol = _STYLES[self.status]
         lead, body = "", self.message
-        if body.startswith(("Likely mistake", "Possible mistake", "Your ", "You used")) and "\n\n" in body:
+        if body.startswith(("Likely mistake", "Possible mistake", "Your ", "You used", "You put")) and "\n\n" in body:
             lead, body = body.split("\n\n", 1)  # the diagnosis stands out above the details
             lead = f'<div style="font-weight: 600; margin: 4px 0;">{html.escape(lead)}</div>'
         return (
