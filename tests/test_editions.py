@@ -265,6 +265,43 @@ def test_learner_edition_runs_and_reports_not_done(course, tmp_path):
 
 def test_solution_edition_passes_its_check(course):
     nb = _execute(course / "01_ewa.ipynb")
-    assert "ewa: passed all 6 cases" in _text(nb.cells[3]) and "ngopt-check-pass" in _text(nb.cells[3])
+    assert "ewa: passed all 8 cases" in _text(nb.cells[3]) and "ngopt-check-pass" in _text(nb.cells[3])
     assert _text(nb.cells[4]) == "ewa: using your implementation (it passes its check).\n"
     assert _text(nb.cells[5]).strip() == "[ 4.    8.5  12.15]"
+
+
+# ---------------------------------------------------------------------------
+# The course's own notebooks
+# ---------------------------------------------------------------------------
+
+NEW_EXERCISES = {
+    "01_mini_batch_gradient_descent.ipynb": ["random_mini_batches", "mini_batch_epoch"],
+    "04_momentum.ipynb": ["momentum_update", "initialize_velocity", "update_parameters_with_momentum"],
+    "06_adam.ipynb": ["adam_update", "initialize_adam", "update_parameters_with_adam"],
+    "07_learning_rate_decay.ipynb": ["inverse_time_decay", "schedule_lr_decay"],
+    "09_capstone.ipynb": ["model"],
+}
+
+
+@pytest.mark.parametrize("name, functions", NEW_EXERCISES.items())
+def test_course_notebooks_stub_every_exercise_and_keep_the_hints(name, functions):
+    from pathlib import Path
+    path = Path(__file__).resolve().parents[1] / "notebooks" / name
+    nb = learner_notebook(json.loads(path.read_text()), name)
+    code = "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code")
+    for function in functions:
+        assert f'raise NotImplementedError("Exercise: write the body of {function}")' in code, function
+    assert "### BEGIN SOLUTION" not in code and "### HINT" not in code
+    assert code.count("# Hint: ") >= len(functions)
+
+
+def test_every_exercise_heading_states_its_difficulty():
+    from pathlib import Path
+    root = Path(__file__).resolve().parents[1] / "notebooks"
+    for name in NEW_EXERCISES:
+        nb = json.loads((root / name).read_text())
+        headings = [line for c in nb["cells"] if c["cell_type"] == "markdown"
+                    for line in "".join(c["source"]).split("\n") if line.startswith("## ") and "Exercise" in line]
+        assert headings, name
+        for heading in headings:
+            assert any(w in heading for w in ("(a warm-up", "a full function", "(the whole loop)")), heading

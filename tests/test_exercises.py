@@ -81,7 +81,7 @@ def test_every_mistake_shows_and_no_two_look_alike(name):
     """Each wrong version differs from the reference on some case, and from every other mistake."""
     spec = EXERCISES[name].outputs
     cases = _cases.CASES[name]()
-    ref = [normalise(spec, _references.__dict__[name](**c.args))[0] for c in cases]
+    ref = [normalise(spec, exercises.reference(name)(**c.args))[0] for c in cases]
 
     class _Done:
         raised = False
@@ -207,6 +207,15 @@ def decay_math(learning_rate0, decay_rate, epoch_num):
     return learning_rate0 * (1 + decay_rate * epoch_num) ** -1
 
 
+def schedule_numpy_floor(learning_rate0, epoch_num, decay_rate, time_interval):
+    return learning_rate0 / (1 + decay_rate * np.floor((np.asarray(epoch_num) - 1) / time_interval))
+
+
+def schedule_integer_stages(learning_rate0, epoch_num, decay_rate, time_interval):
+    stage = (epoch_num - 1) // time_interval              # whole stages completed before this epoch
+    return learning_rate0 * (1 + decay_rate * stage) ** -1.0
+
+
 def classify_eigvalsh(hessian):
     values = np.linalg.eigvalsh(hessian)
     if (values > 0).all():
@@ -243,6 +252,7 @@ def classify_cholesky(hessian):
     ("rmsprop_update", rmsprop_square), ("rmsprop_update", rmsprop_in_place),
     ("adam_update", adam_slide), ("adam_update", adam_in_place_elementwise),
     ("inverse_time_decay", decay_numpy), ("inverse_time_decay", decay_math),
+    ("schedule_lr_decay", schedule_numpy_floor), ("schedule_lr_decay", schedule_integer_stages),
     ("classify_critical_point", classify_eigvalsh), ("classify_critical_point", classify_eig),
     ("classify_critical_point", classify_cholesky),
 ], ids=lambda x: x if isinstance(x, str) else x.__name__)
@@ -424,7 +434,6 @@ def rms(square=lambda dW: dW ** 2, s_update=None, step=None, returns=None):
 RMSPROP_WRONG = {
     "not_squared": rms(square=lambda dW: dW),
     "matrix_square": rms(square=lambda dW: np.dot(dW, dW.T)),
-    "eps_inside_sqrt": rms(step=lambda W, dW, s_new, s, lr, eps: W - lr * dW / np.sqrt(s_new + eps)),
     "eps_into_s": rms(s_update=lambda s, g2, beta, eps: beta * s + (1 - beta) * g2 + eps,
                       step=lambda W, dW, s_new, s, lr, eps: W - lr * dW / np.sqrt(s_new)),
     "eps_missing": rms(step=lambda W, dW, s_new, s, lr, eps: W - lr * dW / np.sqrt(s_new)),
@@ -476,7 +485,6 @@ ADAM_WRONG = {
     "one_minus_beta_missing": adam(v_rule=lambda v, dW, b1: b1 * v + dW),
     "not_squared": adam(s_rule=lambda s, dW, b2: b2 * s + (1 - b2) * dW),
     "matrix_square": adam(s_rule=lambda s, dW, b2: b2 * s + (1 - b2) * (dW @ dW)),
-    "eps_inside_sqrt": adam(step=lambda W, vc, sc, s, lr, eps, b2, t: W - lr * vc / np.sqrt(sc + eps)),
     "eps_missing": adam(step=lambda W, vc, sc, s, lr, eps, b2, t: W - lr * vc / np.sqrt(sc)),
     "no_sqrt": adam(step=lambda W, vc, sc, s, lr, eps, b2, t: W - lr * vc / (sc + eps)),
     "s_correction_outside_sqrt": adam(
@@ -497,6 +505,21 @@ DECAY_WRONG = {
     "decay_rate_missing": lambda learning_rate0, decay_rate, epoch_num: learning_rate0 / (1 + epoch_num),
     "arguments_swapped": lambda learning_rate0, decay_rate, epoch_num: decay_rate / (1 + learning_rate0 * epoch_num),
     "floor_division": lambda learning_rate0, decay_rate, epoch_num: learning_rate0 // (1 + decay_rate * epoch_num),
+}
+
+
+SCHEDULE_WRONG = {
+    # the assignment's formula, epochs from 0, run on the course's epochs from 1
+    "epoch_from_0": lambda learning_rate0, epoch_num, decay_rate, time_interval:
+        learning_rate0 / (1 + decay_rate * np.floor(epoch_num / time_interval)),
+    "no_floor": lambda learning_rate0, epoch_num, decay_rate, time_interval:
+        learning_rate0 / (1 + decay_rate * (epoch_num - 1) / time_interval),
+    "ceil": lambda learning_rate0, epoch_num, decay_rate, time_interval:
+        learning_rate0 / (1 + decay_rate * np.ceil(epoch_num / time_interval)),
+    "interval_ignored": lambda learning_rate0, epoch_num, decay_rate, time_interval:
+        learning_rate0 / (1 + decay_rate * epoch_num),
+    "power": lambda learning_rate0, epoch_num, decay_rate, time_interval:
+        learning_rate0 / (1 + decay_rate) ** ((epoch_num - 1) // time_interval),
 }
 
 
@@ -542,6 +565,7 @@ WRONG = [
     *[("rmsprop_update", key, fn) for key, fn in RMSPROP_WRONG.items()],
     *[("adam_update", key, fn) for key, fn in ADAM_WRONG.items()],
     *[("inverse_time_decay", key, fn) for key, fn in DECAY_WRONG.items()],
+    *[("schedule_lr_decay", key, fn) for key, fn in SCHEDULE_WRONG.items()],
     *[("classify_critical_point", key, fn) for key, fn in CLASSIFY_WRONG.items()],
 ]
 
@@ -674,7 +698,7 @@ def test_wrong_result_types_are_named(fn, text):
 
 def test_a_number_is_expected_from_the_schedule():
     result = check("inverse_time_decay", lambda learning_rate0, decay_rate, epoch_num: [learning_rate0])
-    assert "expected one number (a float)" in result.message
+    assert "Expected one number (a float); yours is an array of shape (1,)" in result.message
 
 
 def test_mutating_dW_fails_but_updating_W_v_in_place_passes():
@@ -978,7 +1002,7 @@ def test_mini_batch_exception_and_timeout():
 
 def test_result_displays_as_text_and_html():
     passed = check("ewa", ewa_while)
-    assert str(passed).startswith("\u2714 ewa: passed all 6 cases") and repr(passed) == str(passed)
+    assert str(passed).startswith("\u2714 ewa: passed all 8 cases") and repr(passed) == str(passed)
     html = passed._repr_html_()
     assert 'class="ngopt-check ngopt-check-pass"' in html and "#1a7f37" in html
     failed = check("classify_critical_point", CLASSIFY_WRONG["min_max_swapped"])
@@ -1021,7 +1045,136 @@ def test_use_or_reference_reuses_the_last_check():
 
 
 def test_every_exercise_has_cases_a_reference_and_a_catalogue():
-    assert set(exercises.EXERCISES) == set(_cases.CASES) | {"random_mini_batches"}
+    checked_their_own_way = {"random_mini_batches", "mini_batch_epoch", "initialize_velocity",
+                             "update_parameters_with_momentum", "initialize_adam", "update_parameters_with_adam",
+                             "model"}
+    assert set(exercises.EXERCISES) == set(_cases.CASES) | checked_their_own_way
     assert set(_mistakes.MISTAKES) == set(_cases.CASES)
     for name in exercises.EXERCISES:
         assert callable(exercises.reference(name))
+
+
+# ---------------------------------------------------------------------------
+# The slide's forms pass with a note; every promise of an exercise's text is a case
+# ---------------------------------------------------------------------------
+
+def rmsprop_slide_eps_inside(W, dW, s, beta, learning_rate, epsilon):
+    s = beta * s + (1 - beta) * dW ** 2
+    return W - learning_rate * dW / np.sqrt(s + epsilon), s
+
+
+def adam_slide_eps_inside(W, dW, v, s, t, learning_rate, beta1, beta2, epsilon):
+    v = beta1 * v + (1 - beta1) * dW
+    s = beta2 * s + (1 - beta2) * dW ** 2
+    v_corrected, s_corrected = v / (1 - beta1 ** t), s / (1 - beta2 ** t)
+    return W - learning_rate * v_corrected / np.sqrt(s_corrected + epsilon), v, s
+
+
+@pytest.mark.parametrize("name, fn", [("rmsprop_update", rmsprop_slide_eps_inside),
+                                      ("adam_update", adam_slide_eps_inside)])
+def test_the_slides_epsilon_inside_the_root_passes_with_a_note(name, fn, capsys):
+    result = check(name, fn)
+    assert result.passed and result.convention == "eps_inside_sqrt", result.message
+    assert "Likely mistake" not in result.message and "mistake" not in result.message.lower()
+    assert "epsilon inside the square root" in result.message or "epsilon inside the square root" in \
+        result.message.replace("You put epsilon", "epsilon")
+    assert "outside" in result.message and "differ only when s is tiny" in result.message
+    assert exercises.use_or_reference(name, fn) is fn
+    assert "slide's form (eps_inside_sqrt)" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("name", ["rmsprop_update", "adam_update"])
+def test_tiny_gradient_cases_really_test_epsilon(name):
+    """The 1e-6 cases hold non-zero gradients, and epsilon's place changes the step there."""
+    case = next(c for c in _cases.CASES[name]() if "tiny" in c.label)
+    assert np.all(case.args["dW"] != 0) and np.all(np.abs(case.args["dW"]) < 1e-5)
+    with_eps = exercises.reference(name)(**case.args)[0]
+    without = dict(case.args, epsilon=1e-30)
+    assert not np.allclose(with_eps, exercises.reference(name)(**without)[0], rtol=1e-6, atol=0)
+
+
+def test_a_scalar_only_decay_fails_with_a_plain_hint_first():
+    import math
+
+    def scalar_only(learning_rate0, decay_rate, epoch_num):
+        return learning_rate0 / (1 + decay_rate * math.floor(epoch_num))   # fine for an int only
+    result = check("inverse_time_decay", scalar_only)
+    assert not result.passed and result.diagnosis == "scalar_only"
+    assert result.message.startswith("Likely mistake: your function fails on an array of epochs. "
+                                     "epoch_num can be a single int or an array")
+    assert "Your function raised TypeError" in result.message
+    assert exercises.use_or_reference("inverse_time_decay", scalar_only) is exercises.reference("inverse_time_decay")
+
+
+def test_decay_returning_one_number_for_an_array_is_explained():
+    result = check("inverse_time_decay", lambda learning_rate0, decay_rate, epoch_num:
+                   float(np.mean(learning_rate0 / (1 + decay_rate * np.asarray(epoch_num)))))
+    assert not result.passed
+    assert "Expected an array of shape (4,), one rate per epoch; yours is one number" in result.message
+
+
+@pytest.mark.parametrize("fn, start", [
+    (lambda theta, beta: None, "Your function returned None: did you forget `return v` at the end?"),
+    (lambda theta, beta: theta[len(theta) + 3], "Your function raised IndexError"),
+])
+def test_what_went_wrong_comes_first(fn, start):
+    result = check("ewa", fn)
+    assert result.message.startswith(start), result.message
+    assert "\n\nCase 1 of" in result.message
+
+
+@pytest.mark.parametrize("key, text, fn", [w for w in MINI_BATCH_WRONG if w[0] in (
+    "last_batch_dropped", "returned_none", "different_permutations", "mutated_input")], ids=lambda x: x if isinstance(x, str) else "")
+def test_mini_batch_diagnosis_comes_before_the_case(key, text, fn):
+    result = check("random_mini_batches", fn)
+    assert result.message.index(text) < result.message.index("Case "), result.message
+
+
+def test_mini_batch_exception_comes_before_the_case():
+    def raises(X, Y, mini_batch_size, seed):
+        return X[:, np.random.default_rng(seed).permutation(X.shape[1] + 5)]
+    result = check("random_mini_batches", raises)
+    assert result.message.startswith("Your function raised IndexError"), result.message
+
+
+@pytest.mark.parametrize("name, fn, words", [
+    ("adam_update", adam_slide, "the v and s returned are the raw averages, not the corrected ones"),
+    ("adam_update", ADAM_WRONG["sign_flipped"], "in place or new arrays are both fine"),
+    ("inverse_time_decay", decay_numpy, "epoch 0 is not asked"),
+    ("classify_critical_point", classify_eigvalsh, "No case has a zero eigenvalue"),
+    ("classify_critical_point", CLASSIFY_WRONG["trace_sign"], "'inconclusive'"),
+], ids=lambda x: x if isinstance(x, str) and len(x) < 30 else "")
+def test_what_is_asked_is_said_where_learners_were_unsure(name, fn, words):
+    assert words in check(name, fn).message
+
+
+def ewa_array_only(theta, beta):
+    out = theta * 0.0                                   # a list * 0.0 raises TypeError
+    v = 0.0
+    for t in range(len(theta)):
+        v = beta * v + (1 - beta) * theta[t]
+        out[t] = v
+    return out
+
+
+def ewa_nonempty_only(theta, beta):
+    out = [(1 - beta) * theta[0]]                       # theta[0] raises on an empty theta
+    for theta_t in theta[1:]:
+        out.append(beta * out[-1] + (1 - beta) * theta_t)
+    return np.array(out)
+
+
+@pytest.mark.parametrize("fn, key, words", [
+    (ewa_array_only, "list_input", "theta can be a list or an array"),
+    (ewa_nonempty_only, "empty_input", "fails on an empty theta"),
+])
+def test_ewa_promises_lists_and_empty_input(fn, key, words):
+    result = check("ewa", fn)
+    assert not result.passed and result.diagnosis == key, result.message
+    assert result.message.startswith("Likely mistake: your function fails") and words in result.message
+
+
+def test_the_note_of_a_slide_form_answer_stands_out_in_the_box():
+    html = check("rmsprop_update", rmsprop_slide_eps_inside)._repr_html_()
+    assert "ngopt-check-pass" in html
+    assert '<div style="font-weight: 600; margin: 4px 0;">You put epsilon inside the square root' in html

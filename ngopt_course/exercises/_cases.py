@@ -22,6 +22,8 @@ class Case:
 
     label: str
     args: dict
+    hint: str = ""       # the promise of the exercise's text this case tests, said plainly
+    hint_key: str = ""   # the diagnosis key when a function fails only on such cases
 
 
 def _rng(seed):
@@ -30,6 +32,11 @@ def _rng(seed):
 
 def _normal(rng, shape, scale=1.0):
     return (scale * rng.normal(size=shape)).round(2)
+
+
+def _tiny(rng, shape):
+    """Numbers of about 1e-6 with three significant digits (not rounded to 0)."""
+    return (rng.normal(size=shape).round(2) * 1e-6)
 
 
 def _series(seed, n):
@@ -52,6 +59,12 @@ def ewa_cases():
         Case("negative values, beta = 0.5", {"theta": np.array([-4.0, 2.0, -7.5, 0.5, 3.0]), "beta": 0.5}),
         Case("integer temperatures (an int array), beta = 0.9",
              {"theta": np.array([40, 49, 45, 44, 50, 52]), "beta": 0.9}),
+        Case("a Python list, beta = 0.9", {"theta": [40.0, 49.0, 45.0, 44.0], "beta": 0.9},
+             hint=("your function fails on a plain Python list. theta can be a list or an array: "
+                   "np.asarray(theta) makes an array of either."), hint_key="list_input"),
+        Case("an empty series (T = 0): no averages, an empty array", {"theta": np.array([]), "beta": 0.9},
+             hint=("your function fails on an empty theta. With T = 0 there is nothing to average: return an "
+                   "empty array (a loop over no values, into np.zeros(0), does it)."), hint_key="empty_input"),
     ]
 
 
@@ -105,7 +118,7 @@ def rmsprop_update_cases():
             "W": _normal(rng, (4,)), "dW": _normal(rng, (4,)), "s": rng.uniform(0.01, 1.0, 4).round(3),
             "beta": 0.9, "learning_rate": 0.01, "epsilon": 0.1}),
         Case("tiny gradients (about 1e-6): epsilon = 1e-8 matters", {
-            "W": _normal(rng, (2, 2)), "dW": _normal(rng, (2, 2), 1e-6), "s": np.full((2, 2), 4e-12),
+            "W": _normal(rng, (2, 2)), "dW": _tiny(rng, (2, 2)), "s": np.full((2, 2), 4e-12),
             "beta": 0.9, "learning_rate": 0.01, "epsilon": 1e-8}),
     ]
 
@@ -132,7 +145,7 @@ def adam_update_cases():
             "s": rng.uniform(0.01, 0.5, (3, 1)).round(3), "t": 2, "learning_rate": 0.1,
             "beta1": 0.8, "beta2": 0.99, "epsilon": 1e-8}),
         Case("tiny gradients (about 1e-6), t = 2: epsilon = 1e-8 matters", {
-            "W": _normal(rng, (2, 2)), "dW": _normal(rng, (2, 2), 1e-6), "v": _normal(rng, (2, 2), 1e-6),
+            "W": _normal(rng, (2, 2)), "dW": _tiny(rng, (2, 2)), "v": _tiny(rng, (2, 2)),
             "s": np.full((2, 2), 1e-12), "t": 2, "learning_rate": 0.01, **defaults}),
     ]
 
@@ -154,6 +167,36 @@ def inverse_time_decay_cases():
              {"learning_rate0": 0.05, "decay_rate": 0.5, "epoch_num": 10}),
         Case("alpha0 = 1, decay_rate = 2, epoch 3",
              {"learning_rate0": 1.0, "decay_rate": 2.0, "epoch_num": 3}),
+        Case("an array of epochs, np.arange(1, 5): the lecture's whole table at once",
+             {"learning_rate0": 0.2, "decay_rate": 1.0, "epoch_num": np.arange(1, 5)}, hint=_ARRAY_HINT,
+             hint_key="scalar_only"),
+        Case("an array of epochs 1..30, alpha0 = 0.1, decay_rate = 0.5",
+             {"learning_rate0": 0.1, "decay_rate": 0.5, "epoch_num": np.arange(1, 31)}, hint=_ARRAY_HINT,
+             hint_key="scalar_only"),
+    ]
+
+
+_ARRAY_HINT = ("your function fails on an array of epochs. epoch_num can be a single int or an array "
+               "(np.arange(1, 5)): use numpy arithmetic, which works on both, not int(epoch_num), math "
+               "functions or an `if` on epoch_num.")
+
+
+def schedule_lr_decay_cases():
+    return [
+        Case("epoch 1: alpha0", {"learning_rate0": 0.5, "epoch_num": 1, "decay_rate": 1.0, "time_interval": 10}),
+        Case("epoch 10, the last of the first stage (time_interval = 10): still alpha0",
+             {"learning_rate0": 0.5, "epoch_num": 10, "decay_rate": 1.0, "time_interval": 10}),
+        Case("epoch 11, the first of the second stage: alpha0 / (1 + decay_rate)",
+             {"learning_rate0": 0.5, "epoch_num": 11, "decay_rate": 1.0, "time_interval": 10}),
+        Case("epoch 2500, time_interval = 1000, decay_rate = 0.3 (the third stage)",
+             {"learning_rate0": 0.1, "epoch_num": 2500, "decay_rate": 0.3, "time_interval": 1000}),
+        Case("time_interval = 1: a new stage every epoch (epoch 4)",
+             {"learning_rate0": 0.2, "epoch_num": 4, "decay_rate": 1.0, "time_interval": 1}),
+        Case("decay_rate = 0: the rate stays alpha0",
+             {"learning_rate0": 0.1, "epoch_num": 57, "decay_rate": 0.0, "time_interval": 5}),
+        Case("an array of epochs 1..12, time_interval = 4",
+             {"learning_rate0": 0.3, "epoch_num": np.arange(1, 13), "decay_rate": 2.0, "time_interval": 4},
+             hint=_ARRAY_HINT, hint_key="scalar_only"),
     ]
 
 
@@ -198,5 +241,6 @@ CASES = {
     "rmsprop_update": rmsprop_update_cases,
     "adam_update": adam_update_cases,
     "inverse_time_decay": inverse_time_decay_cases,
+    "schedule_lr_decay": schedule_lr_decay_cases,
     "classify_critical_point": classify_critical_point_cases,
 }

@@ -7,11 +7,13 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from . import _references
+from . import _network_references, _references
 from ._cases import CASES
+from ._loop_check import check_mini_batch_epoch, check_model
+from ._network_check import check_initializer, check_update
 from ._compare import LABELS, Outputs, blew_up, differences, normalise
 from ._minibatches import check_mini_batches
-from ._mistakes import MISTAKES
+from ._mistakes import ALTERNATIVES, MISTAKES
 from ._result import CheckResult, fmt, fmt_args
 from ._runner import describe_exception, output_lines as _extras, run, timeout_text as _timeout_text
 
@@ -32,6 +34,9 @@ class Exercise:
     mutation_hint: str = ""
     describe: object = None        # extra lines describing a case (e.g. eigenvalues)
     extra_diagnosis: object = None  # (verdicts) -> (key, text) or None, before the catalogue
+    checker: object = None         # (fn, time_limit) -> CheckResult, for exercises checked their own way
+    time_limit: float = 2.0        # default seconds per call (a whole training loop needs more)
+    asks: str = ""                 # what is asked where learners met an ambiguity, said in every verdict
 
 
 def _eigenvalue_line(args):
@@ -66,15 +71,46 @@ EXERCISES = {
         Exercise("momentum_update", "momentum_update(W, dW, v, beta, learning_rate)",
                  Outputs("arrays", ("W", "v")), ("dW",), _DW_HINT),
         Exercise("rmsprop_update", "rmsprop_update(W, dW, s, beta, learning_rate, epsilon)",
-                 Outputs("arrays", ("W", "s")), ("dW",), _DW_HINT),
+                 Outputs("arrays", ("W", "s")), ("dW",), _DW_HINT,
+                 asks=("What is asked: in place or new arrays are both fine; epsilon outside the root (inside "
+                       "passes too).")),
         Exercise("adam_update", "adam_update(W, dW, v, s, t, learning_rate, beta1, beta2, epsilon)",
-                 Outputs("arrays", ("W", "v", "s")), ("dW",), _DW_HINT),
+                 Outputs("arrays", ("W", "v", "s")), ("dW",), _DW_HINT,
+                 asks=("What is asked: t is this step's number, from 1; the v and s returned are the raw "
+                       "averages, not the corrected ones; in place or new arrays are both fine; epsilon outside "
+                       "the root (the slide's inside passes too).")),
         Exercise("inverse_time_decay", "inverse_time_decay(learning_rate0, decay_rate, epoch_num)",
-                 Outputs("number", ("learning_rate",))),
+                 Outputs("rate", ("learning_rate",)), ("epoch_num",),
+                 "Leave epoch_num as it is; compute into a new array.",
+                 asks=("What is asked: epochs count from 1 (epoch 0 is not asked); epoch_num is one int or an "
+                       "array of epochs.")),
+        Exercise("schedule_lr_decay", "schedule_lr_decay(learning_rate0, epoch_num, decay_rate, time_interval)",
+                 Outputs("rate", ("learning_rate",)), ("epoch_num",),
+                 "Leave epoch_num as it is; compute into a new array.",
+                 asks=("What is asked: epochs count from 1, so epochs 1..time_interval use alpha0; epoch_num is "
+                       "one int or an array of epochs.")),
         Exercise("classify_critical_point", "classify_critical_point(hessian)", Outputs("label", ("label",)),
                  ("hessian",),
                  "Leave hessian unchanged (np.fill_diagonal or hessian += ... change the caller's matrix).",
-                 describe=_eigenvalue_line, extra_diagnosis=_wording),
+                 describe=_eigenvalue_line, extra_diagnosis=_wording,
+                 asks=("What is asked: every eigenvalue > 0, a local minimum; every one < 0, a local maximum; "
+                       "both signs, a saddle point. No case has a zero eigenvalue, so what to say then is not "
+                       "asked (the package calls such a point 'inconclusive').")),
+        Exercise("mini_batch_epoch", "mini_batch_epoch(X, Y, params, learning_rate, mini_batch_size, seed)", None,
+                 checker=check_mini_batch_epoch, time_limit=5.0),
+        Exercise("initialize_velocity", "initialize_velocity(params)", None,
+                 checker=lambda fn, limit: check_initializer("initialize_velocity", fn, limit)),
+        Exercise("update_parameters_with_momentum",
+                 "update_parameters_with_momentum(params, grads, v, beta, learning_rate)", None,
+                 checker=lambda fn, limit: check_update("update_parameters_with_momentum", fn, limit)),
+        Exercise("initialize_adam", "initialize_adam(params)", None,
+                 checker=lambda fn, limit: check_initializer("initialize_adam", fn, limit)),
+        Exercise("update_parameters_with_adam",
+                 "update_parameters_with_adam(params, grads, v, s, t, learning_rate, beta1, beta2, epsilon)", None,
+                 checker=lambda fn, limit: check_update("update_parameters_with_adam", fn, limit)),
+        Exercise("model", "model(X, Y, layer_dims, optimizer, learning_rate, mini_batch_size, beta, beta1, beta2, "
+                 "epsilon, num_epochs, decay, decay_rate, time_interval, seed)", None,
+                 checker=check_model, time_limit=10.0),
     ]
 }
 
@@ -90,7 +126,9 @@ def _get(name):
 
 def reference(name):
     """The package's implementation of exercise ``name``, with the exercise's signature."""
-    return getattr(_references, _get(name).name)
+    ex = _get(name)
+    module = _references if hasattr(_references, ex.name) else _network_references
+    return getattr(module, ex.name)
 
 
 @dataclass
@@ -121,7 +159,8 @@ def _state(spec, raised, value):
 def _variant_results(spec, fn, cases):
     results = []
     for case in cases:
-        args = {k: (np.array(a, copy=True) if isinstance(a, np.ndarray) else a) for k, a in case.args.items()}
+        args = {k: (np.array(a, copy=True) if isinstance(a, np.ndarray) else list(a) if isinstance(a, list) else a)
+                for k, a in case.args.items()}
         try:
             with warnings.catch_warnings(), np.errstate(all="ignore"):
                 warnings.simplefilter("ignore")
@@ -176,7 +215,10 @@ def _diagnose(ex, verdicts):
         if found:
             return (*found, None)
     spec = ex.outputs
-    usable = [v for v in verdicts if v.outcome.error is None or v.outcome.raised]
+    # A raise on a case that tests a promise of the text (a list, an empty theta) is
+    # judged by that case's hint, not held against a mistake of the formula.
+    usable = [v for v in verdicts if (v.outcome.error is None or v.outcome.raised)
+              and not (v.outcome.raised and v.case.hint)]
     if not any(v.value is not None for v in usable):
         return None  # it raised on every case: the exception says more than a guess
     failing = [i for i, v in enumerate(usable) if not v.ok and v.value is not None]
@@ -254,61 +296,87 @@ def _check_cases(ex, fn, time_limit):
     failing = [v for v in verdicts if not v.ok]
     if not failing:
         return CheckResult(ex.name, True, "Matches the reference on every case:\n" + "\n".join(
-            f"  \u2714 {c.label}" for c in cases), n_cases=n)
+            f"  \u2714 {c.label}" for c in cases) + (f"\n({ex.asks})" if ex.asks else ""), n_cases=n)
+
+    # A correct answer in another convention (the slide's form) passes, with a note.
+    for alt in ALTERNATIVES.get(ex.name, ()):
+        results = _variant_results(spec, alt.fns[0], [v.case for v in verdicts])
+        if len(verdicts) == n and all(v.outcome.error is None and v.value is not None and not v.outcome.mutated
+                                      and _matches(spec, v, r) for v, r in zip(verdicts, results)):
+            return CheckResult(ex.name, True, alt.text + "\n\nChecked:\n" + "\n".join(
+                f"  \u2714 {c.label}" for c in cases), n_cases=n, convention=alt.key)
 
     first = failing[0]
-    lines, key = [], None
+    lead, body, key = [], [], None
     if first.outcome.timed_out:
         key = "timeout"
-        lines += _case_header(ex, first, n)
-        lines.append(_timeout_text(first.outcome, time_limit))
-        return CheckResult(ex.name, False, "\n".join(lines + _extras(first.outcome)), diagnosis=key,
+        body += [_timeout_text(first.outcome, time_limit), ""] + _case_header(ex, first, n)
+        return CheckResult(ex.name, False, "\n".join(body + _extras(first.outcome)), diagnosis=key,
                            n_cases=n, n_failed=len(failing),
                            summary=f"stopped after {time_limit:g} s on case {first.index + 1}")
     mutated = next((v for v in verdicts if v.outcome.mutated), None)
     if mutated is not None:  # first: fixing it may fix the rest
         changed = " and ".join(mutated.outcome.mutated)
-        lines += [f"Your function changed {changed} in place (case {mutated.index + 1}): the caller's "
-                  f"{changed} is different after the call. {ex.mutation_hint}", ""]
+        lead.append(f"Your function changed {changed} in place (case {mutated.index + 1}): the caller's "
+                    f"{changed} is different after the call. {ex.mutation_hint}")
         key = "mutated_input"
-    found = _diagnose(ex, verdicts)
+    hinted = [v for v in failing if v.case.hint]
+    hint_used = key is None and bool(hinted) and len(hinted) == len(failing)
+    if hint_used:
+        # it fails only on the cases that test a promise of the exercise's text
+        lead.append("Likely mistake: " + hinted[0].case.hint)
+        key = hinted[0].case.hint_key or "case_hint"
+        first = hinted[0]
+    found = None if hint_used else _diagnose(ex, verdicts)
     if found:
         key, text, qualifier = key or found[0], found[1], found[2]
-        lines += [(f"Possible mistake ({qualifier}): " if qualifier else "Likely mistake: ") + text, ""]
-    lines += _case_header(ex, first, n)
+        lead.append((f"Possible mistake ({qualifier}): " if qualifier else "Likely mistake: ") + text)
+    raised_line = None
     if first.outcome.raised:
-        lines.append(f"Your function raised {describe_exception(first.outcome.error)}")
+        raised_line = f"Your function raised {describe_exception(first.outcome.error)}"
         if first.outcome.where:
-            lines.append(f"  at {first.outcome.where}")
+            raised_line += f"\n  at {first.outcome.where}"
         elif isinstance(first.outcome.error, TypeError):  # raised by the call itself: its parameters
-            lines.append(f"The check calls it as {ex.signature}, with the arguments in that order.")
+            raised_line += f"\nThe check calls it as {ex.signature}, with the arguments in that order."
         key = key or "raised"
     elif first.problem:
-        lines.append(f"Your function {first.problem}" + ("" if first.problem[-1] in ".?!" else "."))
+        raised_line = f"Your function {first.problem}" + ("" if first.problem[-1] in ".?!" else ".")
         key = key or ("returned_none" if first.outcome.value is None else "wrong_type")
-    elif first.diffs:
+    if raised_line and not lead:
+        lead.append(raised_line)   # no recognised mistake: what happened comes first
+        raised_line = None
+    body += _case_header(ex, first, n)
+    if raised_line:
+        body.append(raised_line)
+    if first.diffs:
         if spec.kind == "arrays":
-            lines += ["Expected:", _show(spec, first.expected), "Yours:", _show(spec, first.value)]
-        lines += [d + "." for d in first.diffs]
-    lines += _extras(first.outcome)
+            body += ["Expected:", _show(spec, first.expected), "Yours:", _show(spec, first.value)]
+        body += [d + "." for d in first.diffs]
+    body += _extras(first.outcome)
     if len(failing) > 1:
-        lines.append("Also failing: " + ", ".join(f"case {v.index + 1}" for v in failing[1:]) + ".")
-    return CheckResult(ex.name, False, "\n".join(lines), diagnosis=key, n_cases=n, n_failed=len(failing))
+        body.append("Also failing: " + ", ".join(f"case {v.index + 1}" for v in failing[1:]) + ".")
+    if ex.asks:
+        body.append(f"({ex.asks})")
+    text = "\n".join(body) if not lead else "\n".join(lead) + "\n\n" + "\n".join(body)
+    return CheckResult(ex.name, False, text, diagnosis=key, n_cases=n, n_failed=len(failing))
 
 
-def check(name, fn, *, time_limit=2.0):
+def check(name, fn, *, time_limit=None):
     """Check a learner's function for exercise ``name`` and explain what is wrong.
 
     Parameters
     ----------
     name : str
-        One of ``EXERCISES``: "random_mini_batches", "ewa", "ewa_bias_corrected",
-        "momentum_update", "rmsprop_update", "adam_update", "inverse_time_decay",
-        "classify_critical_point".
+        One of ``EXERCISES``: "random_mini_batches", "mini_batch_epoch", "ewa",
+        "ewa_bias_corrected", "momentum_update", "rmsprop_update", "adam_update",
+        "inverse_time_decay", "schedule_lr_decay", "classify_critical_point",
+        "initialize_velocity", "update_parameters_with_momentum", "initialize_adam",
+        "update_parameters_with_adam", "model".
     fn : callable
         The learner's function, with the exercise's signature.
-    time_limit : float, default 2.0
-        Seconds one call may take before it is stopped.
+    time_limit : float, optional
+        Seconds one call may take before it is stopped: 2 s, 5 s for ``mini_batch_epoch``
+        and 10 s for ``model``.
 
     Returns
     -------
@@ -317,10 +385,13 @@ def check(name, fn, *, time_limit=2.0):
         a notebook. Mistakes in ``fn`` never raise here: they become the message.
     """
     ex = _get(name)
+    time_limit = ex.time_limit if time_limit is None else time_limit
     if not callable(fn):
         result = CheckResult(name, False, (
             f"Expected a function {ex.signature}, got {type(fn).__name__} {fmt(fn)}. Pass the function "
             f"itself, without calling it: check({name!r}, {name})."), diagnosis="not_a_function")
+    elif ex.checker is not None:
+        result = ex.checker(fn, time_limit)
     elif ex.outputs is None:
         result = check_mini_batches(fn, time_limit)
     else:
@@ -329,17 +400,24 @@ def check(name, fn, *, time_limit=2.0):
     return result
 
 
-def use_or_reference(name, fn, *, time_limit=2.0):
+def use_or_reference(name, fn, *, time_limit=None):
     """Return ``fn`` if it passes its check, else the package's implementation.
 
     Prints one line saying which is used, so the cells after an exercise run either
     way (the learner edition's unsolved exercises fall back to the package). Reuses the
-    result of the last ``check(name, fn)`` of the same function.
+    result of the last ``check(name, fn)`` of the same function. ``fn=None`` (a function
+    not written in this notebook) gives the package's, with a line saying so.
     """
+    if fn is None or fn is reference(name):
+        # not written in this notebook (09 uses the updates of 04 and 06), or a cell run
+        # twice that already holds the package's: the same line either way
+        print(f"{name}: using the package's implementation (yours is not defined in this notebook).")
+        return reference(name)
     last = _LAST.get(name)
     result = last[1] if last is not None and last[0] is fn else check(name, fn, time_limit=time_limit)
     if result.passed:
-        print(f"{name}: using your implementation (it passes its check).")
+        how = f" in the slide's form ({result.convention})" if result.convention else ""
+        print(f"{name}: using your implementation (it passes its check{how}).")
         return fn
     why = "yours is not done yet" if result.not_done else "yours does not pass its check yet"
     print(f"{name}: {why}, so the cells below use the package's implementation.")

@@ -24,7 +24,8 @@ LABELS = ("local minimum", "local maximum", "saddle point")
 
 @dataclass(frozen=True)
 class Outputs:
-    """What an exercise returns: ``kind`` "arrays", "number" or "label"; ``names`` of the values."""
+    """What an exercise returns: ``kind`` "arrays", "number", "rate" (a number, or an array for an
+    array of epochs) or "label"; ``names`` of the values."""
 
     kind: str
     names: tuple
@@ -60,6 +61,11 @@ def normalise(spec, value):
             return str(value), None
         return None, (f"returned {type(value).__name__} {fmt(value)}; expected one of the strings "
                       + ", ".join(repr(x) for x in LABELS))
+    if spec.kind == "rate":
+        if isinstance(value, (str, bytes)):
+            return None, f"returned {type(value).__name__} {value!r}; expected a number (or an array of numbers)"
+        arr, problem = _as_numbers(value, spec.names[0])
+        return (None, f"returned {problem}") if problem else ((arr,), None)
     if spec.kind == "number":
         if isinstance(value, (str, bytes)) or np.ndim(value) != 0:
             return None, f"returned {type(value).__name__} {fmt(value)}; expected one number (a float)"
@@ -94,7 +100,7 @@ def blew_up(spec, value):
     """True when a normalised result holds NaN or inf."""
     if spec.kind == "number":
         return not np.isfinite(value)
-    if spec.kind == "arrays":
+    if spec.kind in ("arrays", "rate"):
         return any(_nonfinite(a) for a in value)
     return False
 
@@ -133,5 +139,9 @@ def differences(spec, actual, expected):
         if np.isclose(actual, expected, rtol=RTOL, atol=0.0) or (np.isnan(actual) and np.isnan(expected)):
             return []
         return [f"Expected {expected:.6g}, yours is {actual:.6g}"]
+    if spec.kind == "rate" and actual[0].shape != expected[0].shape:
+        want = "one number (a float)" if expected[0].ndim == 0 else f"an array of shape {expected[0].shape}, one rate per epoch"
+        got = "one number" if actual[0].ndim == 0 else f"an array of shape {actual[0].shape}"
+        return [f"Expected {want}; yours is {got}"]
     found = [_array_difference(n, a, e) for n, a, e in zip(spec.names, actual, expected)]
     return [d for d in found if d]

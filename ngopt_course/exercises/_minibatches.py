@@ -202,6 +202,12 @@ def _shuffle_problems(runs, m, size):
             np.random.seed(seed)?). Use it: rng = np.random.default_rng(seed).""", shown)
 
 
+def _lead(err):
+    """The diagnosis line: a recognised mistake says so; a result of the wrong form just says what it is."""
+    plain = ("returned_none", "not_a_list", "not_pairs", "wrong_shape", "sizes_differ", "wrong_sizes")
+    return err.text if err.key in plain else "Likely mistake: " + err.text
+
+
 def _call(fn, n, m, size, seed, time_limit):
     X, Y = make_data(n, m)
     return run(fn, {"X": X, "Y": Y, "mini_batch_size": size, "seed": seed},
@@ -230,10 +236,10 @@ def check_mini_batches(fn, time_limit=2.0):
         outcome = _call(fn, n, m, size, SEED, time_limit)
         if index == 0 and outcome.not_done:
             return CheckResult(NAME, False, _not_done_text(), not_done=True, n_cases=n_cases)
-        header = f"Case {index + 1} of {n_cases}: {label}\n{_describe_case(n, m, size, SEED)}\n"
+        header = f"Case {index + 1} of {n_cases}: {label}\n{_describe_case(n, m, size, SEED)}"
         problem = _outcome_problem(outcome, time_limit)
-        if problem:
-            failures.append((problem[0], header + problem[1], outcome))
+        if problem:  # what went wrong first, then the case
+            failures.append((problem[0], problem[1] + "\n\n" + header, outcome))
             if outcome.timed_out:
                 break
             continue
@@ -241,8 +247,8 @@ def check_mini_batches(fn, time_limit=2.0):
             order_x, order_y = _read(outcome.value, n, m, size)
             _properties(order_x, order_y, n, m, size)
         except _Problem as err:
-            text = header + err.text
-            failures.append((err.key, text + ("\n" + err.shown if err.shown else ""), outcome))
+            failures.append((err.key, _lead(err) + "\n\n" + header + ("\n" + err.shown if err.shown else ""),
+                             outcome))
     if not failures:
         n, m, size, label = MINI_BATCH_CASES[-1]
         runs = []
@@ -250,20 +256,20 @@ def check_mini_batches(fn, time_limit=2.0):
             outcome = _call(fn, n, m, size, seed, time_limit)
             problem = _outcome_problem(outcome, time_limit)
             if problem:
-                failures.append((problem[0], f"Case {n_cases} of {n_cases}: seed = {seed}\n" + problem[1], outcome))
+                failures.append((problem[0], problem[1] + f"\n\nCase {n_cases} of {n_cases}: seed = {seed}", outcome))
                 break
             try:
                 runs.append(_read(outcome.value, n, m, size)[0])
             except _Problem as err:
-                failures.append((err.key, f"Case {n_cases} of {n_cases}: seed = {seed}\n" + err.text, outcome))
+                failures.append((err.key, _lead(err) + f"\n\nCase {n_cases} of {n_cases}: seed = {seed}", outcome))
                 break
         else:
             try:
                 _shuffle_problems(runs, m, size)
             except _Problem as err:
                 header = (f"Case {n_cases} of {n_cases}: the shuffle, on {label}, "
-                          f"called with seed = 1 twice, then seeds 2 and 3\n")
-                failures.append((err.key, header + err.text + "\n" + err.shown, outcome))
+                          f"called with seed = 1 twice, then seeds 2 and 3")
+                failures.append((err.key, _lead(err) + "\n\n" + header + "\n" + err.shown, outcome))
     if not failures:
         labels = [c[3] for c in MINI_BATCH_CASES] + [
             "shuffled; X and Y paired; same seed, same mini-batches; other seeds, other mini-batches"]

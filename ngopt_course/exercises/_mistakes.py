@@ -234,6 +234,12 @@ def _rmsprop(W, dW, s, beta, learning_rate, epsilon, *, square="elementwise", on
     return (W_new, s_out) if order == "W,s" else (s_out, W_new)
 
 
+_EPS_INSIDE_RMSPROP = """You put epsilon inside the square root: dW / np.sqrt(s + epsilon).
+    RMSProp's slide writes no epsilon; the lecture adds one to the denominator, and the course,
+    like PyTorch, puts it outside the root: dW / (np.sqrt(s) + epsilon). The two differ only
+    when s is tiny (near epsilon or below: gradients of about 1e-4 or smaller; here, the case
+    with gradients of about 1e-6); either is right."""
+
 _MATRIX_SQUARE = """dW was squared with a matrix product (np.dot(dW, dW), dW @ dW or
     dW @ dW.T), which mixes the gradients of different parameters and changes shapes.
     Square each element on its own: dW ** 2 or np.square(dW)."""
@@ -245,16 +251,13 @@ _RMSPROP_MISTAKES = [
     _m("matrix_square", _MATRIX_SQUARE,
        partial(_rmsprop, square="dW @ dW"), partial(_rmsprop, square="dW @ dW.T"),
        partial(_rmsprop, square="dW.T @ dW")),
-    _m("eps_inside_sqrt", """epsilon is inside the square root: dW / np.sqrt(s + epsilon).
-       The lecture adds it outside: dW / (np.sqrt(s) + epsilon). The two differ most when
-       s is tiny or epsilon large.""",
-       partial(_rmsprop, eps="inside")),
     _m("eps_into_s", """epsilon was added to s itself, so it piles up in s from step to step.
        Keep s the plain average of dW ** 2 and add epsilon in the denominator only:
        dW / (np.sqrt(s) + epsilon).""",
        partial(_rmsprop, eps_into_s=True)),
-    _m("eps_missing", """epsilon is missing: dW / np.sqrt(s). Add it outside the root,
-       dW / (np.sqrt(s) + epsilon), so the step stays finite when s is 0.""",
+    _m("eps_missing", """epsilon is missing: dW / np.sqrt(s), as the slide writes it. The
+       lecture adds a small epsilon to the denominator in practice, and the exercise passes
+       one: dW / (np.sqrt(s) + epsilon), so the step stays finite when s is 0.""",
        partial(_rmsprop, eps="missing")),
     _m("no_sqrt", """The square root is missing: dW / (s + epsilon). Divide by the root of
        the mean square: dW / (np.sqrt(s) + epsilon).""",
@@ -354,9 +357,6 @@ _ADAM_MISTAKES = [
     _m("matrix_square", _MATRIX_SQUARE,
        partial(_adam, square="dW @ dW"), partial(_adam, square="dW @ dW.T"),
        partial(_adam, square="dW.T @ dW")),
-    _m("eps_inside_sqrt", """epsilon is inside the square root: np.sqrt(s_corrected +
-       epsilon). Adam adds it outside: v_corrected / (np.sqrt(s_corrected) + epsilon).""",
-       partial(_adam, eps="inside")),
     _m("eps_missing", """epsilon is missing: v_corrected / np.sqrt(s_corrected). Add it
        outside the root: v_corrected / (np.sqrt(s_corrected) + epsilon).""",
        partial(_adam, eps="missing")),
@@ -473,7 +473,46 @@ _CLASSIFY_MISTAKES = [
 ]
 
 
+def _schedule(a0, e, d, ti, *, shift=-1, floor=True, ceil=False, order="d*floor", power=False):
+    e = np.asarray(e)
+    if ceil:
+        stages = -(-(e + shift + 1) // ti) - 1 if False else np.ceil(e / ti)
+    elif floor:
+        stages = (e + shift) // ti
+    else:
+        stages = (e + shift) / ti
+    stages = np.asarray(stages, dtype=float)
+    with np.errstate(all="ignore"):
+        if power:
+            return a0 / (1 + d) ** stages
+        return a0 / (1 + d * stages) if order == "d*floor" else a0 / (1 + np.floor(d * (e + shift) / ti))
+
+
+_SCHEDULE_MISTAKES = [
+    _m("epoch_from_0", """Epochs counted from 0: you wrote the assignment's floor(epoch_num /
+       time_interval) with the course's 1-based epochs, so every drop comes one epoch early
+       (epoch 10 of time_interval = 10 already decays). The assignment counts epochs from 0;
+       the course from 1, so floor (epoch_num - 1) / time_interval: epochs 1..time_interval
+       use alpha0.""",
+       partial(_schedule, shift=0)),
+    _m("no_floor", """No floor: decay_rate * epoch_num / time_interval decays a little every
+       epoch. The fixed-interval schedule changes alpha only once per time_interval epochs:
+       floor it, (epoch_num - 1) // time_interval.""",
+       partial(_schedule, floor=False)),
+    _m("ceil", """np.ceil(epoch_num / time_interval) starts decaying at the first epoch. Use the
+       floor of (epoch_num - 1) / time_interval, so epochs 1..time_interval use alpha0.""",
+       partial(_schedule, ceil=True)),
+    _m("interval_ignored", """time_interval is not used: alpha0 / (1 + decay_rate * epoch_num)
+       decays every epoch (that is inverse_time_decay). Count stages of time_interval epochs:
+       floor((epoch_num - 1) / time_interval).""",
+       lambda a0, e, d, ti: a0 / (1 + d * np.asarray(e, dtype=float))),
+    _m("power", """alpha0 / (1 + decay_rate) ** stage is an exponential staircase; the schedule
+       divides by 1 + decay_rate * stage.""",
+       partial(_schedule, power=True)),
+]
+
 MISTAKES = {
+    "schedule_lr_decay": _SCHEDULE_MISTAKES,
     "ewa": _EWA_MISTAKES,
     "ewa_bias_corrected": _EWA_BC_MISTAKES,
     "momentum_update": _MOMENTUM_MISTAKES,
@@ -483,8 +522,18 @@ MISTAKES = {
     "classify_critical_point": _CLASSIFY_MISTAKES,
 }
 
+# Correct answers in another convention (the slide's): they pass, with this text as a note.
+ALTERNATIVES = {
+    "rmsprop_update": [_m("eps_inside_sqrt", _EPS_INSIDE_RMSPROP, partial(_rmsprop, eps="inside"))],
+    "adam_update": [_m("eps_inside_sqrt", """You used the slide's form, epsilon inside the square root:
+       np.sqrt(s_corrected + epsilon). The course, like Kingma & Ba and PyTorch, puts it outside:
+       np.sqrt(s_corrected) + epsilon. The two differ only when s is tiny (near epsilon or below: gradients
+       of about 1e-4 or smaller; here, the case with gradients of about 1e-6); either is right.""", partial(_adam, eps="inside"))],
+}
+
 # The switches' defaults are the correct formulas (tests compare them with the package).
 CORRECT = {
+    "schedule_lr_decay": _schedule,
     "ewa": _ewa,
     "ewa_bias_corrected": partial(_ewa, correction="t"),
     "momentum_update": _momentum,

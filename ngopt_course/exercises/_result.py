@@ -72,6 +72,9 @@ class CheckResult:
         Key of the recognised mistake (e.g. "one_minus_beta_missing"), else None.
     n_cases, n_failed : int
         How many cases were checked and how many failed.
+    convention : str or None
+        Set when the answer is right in another convention than the course's (e.g.
+        "eps_inside_sqrt", the slide's Adam); the message names it.
     summary : str or None
         Replaces the usual headline ("passed all 6 cases", "2 of 6 cases fail"), e.g.
         "stopped after 2 s on case 1".
@@ -93,6 +96,7 @@ class CheckResult:
     n_cases: int = 0
     n_failed: int = 0
     summary: str | None = None  # replaces the usual headline, e.g. for a time-out
+    convention: str | None = None  # passed in another correct convention, e.g. "eps_inside_sqrt"
 
     @property
     def status(self):
@@ -124,7 +128,7 @@ class CheckResult:
     def _repr_html_(self):
         border, background, symbol = _STYLES[self.status]
         lead, body = "", self.message
-        if body.startswith(("Likely mistake", "Possible mistake", "Your function changed")) and "\n\n" in body:
+        if body.startswith(("Likely mistake", "Possible mistake", "Your ", "You used", "You put")) and "\n\n" in body:
             lead, body = body.split("\n\n", 1)  # the diagnosis stands out above the details
             lead = f'<div style="font-weight: 600; margin: 4px 0;">{html.escape(lead)}</div>'
         return (

@@ -201,6 +201,9 @@ class Outcome:
         Warnings the call emitted (e.g. numpy's "divide by zero encountered").
     mutated : tuple of str
         Names of protected arguments the call changed in place.
+    args : dict
+        The copies the function was called with, as the call left them (to see what it
+        changed in place).
     """
 
     value: object = None
@@ -209,6 +212,7 @@ class Outcome:
     printed: str = ""
     warnings: list = field(default_factory=list)
     mutated: tuple = ()
+    args: dict = field(default_factory=dict)
 
     @property
     def timed_out(self):
@@ -225,10 +229,25 @@ class Outcome:
 
 
 def _copy(value):
-    return np.array(value, copy=True) if isinstance(value, np.ndarray) else value
+    """A copy of an array, or of a dict of arrays (a network's params), else the value itself."""
+    if isinstance(value, np.ndarray):
+        return np.array(value, copy=True)
+    if isinstance(value, dict):
+        return {key: _copy(item) for key, item in value.items()}
+    if isinstance(value, list):  # a list of numbers (theta may be one): the function may write into it
+        return [_copy(item) for item in value]
+    return value
 
 
 def _changed(before, after):
+    if isinstance(before, list):
+        return not isinstance(after, list) or len(before) != len(after) or any(
+            _changed(b, a) if isinstance(b, (np.ndarray, list, dict)) else not (b == a or b != b and a != a)
+            for b, a in zip(before, after))
+    if isinstance(before, dict):
+        if not isinstance(after, dict) or list(before) != list(after):
+            return True
+        return any(_changed(before[key], after[key]) for key in before)
     if isinstance(before, np.ndarray):
         if not isinstance(after, np.ndarray) or before.shape != after.shape:
             return True
@@ -244,8 +263,8 @@ def run(fn, args, *, protected=(), seconds=2.0, method="auto"):
     fn : callable
         The learner's function.
     args : dict
-        Argument name -> value, in call order. Arrays are copied first, so the caller's
-        arrays stay untouched whatever ``fn`` does.
+        Argument name -> value, in call order. Arrays and dicts of arrays are copied
+        first, so the caller's arrays stay untouched whatever ``fn`` does.
     protected : iterable of str
         Arguments ``fn`` must not change in place (dW, theta, X, ...); a change is
         reported in ``Outcome.mutated``.
@@ -280,6 +299,7 @@ def run(fn, args, *, protected=(), seconds=2.0, method="auto"):
         np.random.set_state(rng_state)
     outcome.printed = printed.getvalue()
     outcome.mutated = tuple(name for name in protected if _changed(pristine[name], given[name]))
+    outcome.args = given
     return outcome
 
 
