@@ -2,7 +2,7 @@
 
 Every public function that writes (``large_dataset`` into its cache folder,
 ``save_checkpoint``, ``train(checkpoint=...)``, ``write_london_csv``, the data command
-line, the learner-edition writer) runs here with its target in ``tmp_path`` and
+line (which, installed, refuses to write without a path), the learner-edition writer) runs here with its target in ``tmp_path`` and
 ``NGOPT_CACHE`` pointing into ``tmp_path``. Two independent witnesses check that
 nothing lands anywhere else:
 
@@ -234,6 +234,21 @@ def test_london_csv_writers_write_only_the_path_given(tmp_path, watch):
     assert_only_inside(watch, tmp_path)
     assert _files(tmp_path) == ["again.csv", "csv/london.csv"]
     assert first.read_bytes() == (tmp_path / "again.csv").read_bytes() == ng.data.LONDON_CSV.read_bytes()
+
+
+def test_an_installed_package_writes_no_london_csv_without_a_path(tmp_path, monkeypatch, watch, capsys):
+    # Installed (no pyproject.toml beside the package, as in site-packages): refused, not
+    # written into the package's own folder.
+    from ngopt_course.make_data import main
+
+    site = tmp_path / "site-packages"
+    site.mkdir()
+    monkeypatch.setattr(ng.data, "_REPO_ROOT", site)
+    already = len(watch)                              # the test's own mkdir above
+    with pytest.raises(SystemExit):
+        main(["--write-london"])
+    assert "--write-london needs a PATH" in capsys.readouterr().err
+    assert watch[already:] == [] and list(site.iterdir()) == []
 
 
 def test_the_learner_edition_writes_only_into_its_out_folder(tmp_path, watch):
