@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import re
+import textwrap
 from pathlib import Path
 
 __all__ = [
@@ -190,7 +191,11 @@ def readme_section(notebooks, repository=REPOSITORY, branch=BRANCH):
         "Colab install it, runs notebooks 02 and 03 (`tests/test_wheel_install.py`). Whether "
         "Colab's widget manager shows every explorer, and Binder's build itself, are untried.",
     ]
-    return "\n".join(lines) + "\n"
+    # Wrap the prose as the rest of README is wrapped (table rows stay whole).
+    wrapped = [line if line.startswith(("|", "#")) or not line else
+               textwrap.fill(line, width=90, break_long_words=False, break_on_hyphens=False)
+               for line in lines]
+    return "\n".join(wrapped) + "\n"
 
 
 def update_readme(text, notebooks, repository=REPOSITORY, branch=BRANCH):
