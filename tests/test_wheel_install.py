@@ -223,3 +223,11 @@ def test_notebooks_run_against_the_installed_wheel(venv):
         assert Path(where[1]).parent == venv["python"].parent                     # the new environment's kernel
         assert Path(where[2]) == venv["site"] / "ngopt_course" / "__init__.py"     # the wheel's install
     assert _package_files(venv["site"]) == before                                  # nothing written there
+
+
+def test_the_console_script_works_from_the_install(venv):
+    script = venv["python"].parent / ("ngopt-learner-edition.exe" if os.name == "nt" else "ngopt-learner-edition")
+    assert script.is_file()
+    out = _run([script, "--out", venv["home"] / "learner", *NOTEBOOKS], env=venv["env"], cwd=venv["home"])
+    assert f"wrote the learner edition of {len(NOTEBOOKS)} notebook(s)" in out.stdout
+    assert sorted(p.name for p in (venv["home"] / "learner").iterdir()) == [p.name for p in NOTEBOOKS]
