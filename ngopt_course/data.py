@@ -359,11 +359,11 @@ def london_temperatures(unit="F", path=None):
     """A year of daily London temperatures (synthetic): the lecture's theta_1 ... theta_365.
 
     Read from the package's copy of ``data/london_temperatures.csv`` (``LONDON_CSV``,
-    package data, so it is there however the package was installed). The year is SYNTHETIC, calibrated to
-    London climate statistics (Met Office Heathrow 1991-2020 monthly means, HadCET daily
-    1991-2020 variability and persistence): see ``generate_london_temperatures``. It is
-    cold in January (theta_1 near 40 F) and warm in summer (theta_180 near 60 F), as on
-    the slides.
+    package data, so it is there however the package was installed). The year is
+    SYNTHETIC, calibrated to London climate statistics (Met Office Heathrow 1991-2020
+    monthly means, HadCET daily 1991-2020 variability and persistence): see
+    ``generate_london_temperatures``. It is cold in January (theta_1 near 40 F) and
+    warm in summer (theta_180 near 60 F), as on the slides.
 
     Parameters
     ----------
