@@ -4,10 +4,13 @@
 - ``london_temperatures``: one year of daily mean temperatures for the lecture's
   exponentially weighted averages. **Synthetic**, calibrated to London climate
   statistics (no package ships real daily London data and the course runs offline);
-  read from ``data/london_temperatures.csv``, which ``generate_london_temperatures``
-  made and ``python -m ngopt_course.make_data --write-london`` remakes.
+  shipped inside the package (``ngopt_course/package_data/london_temperatures.csv``,
+  read with ``importlib.resources``, so it works from a wheel too; the repository's
+  ``data/london_temperatures.csv`` is the same file, for people to look at).
+  ``generate_london_temperatures`` made it and ``python -m ngopt_course.make_data
+  --write-london`` remakes it.
 - ``large_dataset``: "what if m = 5,000,000?": a large synthetic classification set,
-  written once to a cache folder and memory-mapped.
+  written once to a cache folder (never inside an installed package) and memory-mapped.
 
 Every array follows the lecture's layout: X has shape (n, m) with one example per
 column, Y has shape (1, m).
@@ -19,7 +22,9 @@ import math
 import os
 import secrets
 import shutil
+import sys
 from functools import lru_cache
+from importlib import resources
 from pathlib import Path
 
 import numpy as np
@@ -33,6 +38,7 @@ __all__ = [
     "seasonal_cycle",
     "write_london_csv",
     "LONDON_CSV",
+    "checkout_london_csvs",
     "LONDON_SEED",
     "MONTH_LENGTHS",
     "HEATHROW_MONTHLY_MEAN_C",
@@ -42,10 +48,22 @@ __all__ = [
     "large_dataset_paths",
     "large_dataset_teacher",
     "default_cache_dir",
+    "LARGE_M",
+    "large_m",
 ]
 
-#: The repository's root: ``data/`` sits beside the package (an editable install).
+#: The folder above the package: the repository's root in a checkout (an editable
+#: install), ``site-packages`` when the package is installed from a wheel.
 _REPO_ROOT = Path(__file__).resolve().parents[1]
+
+
+def _checkout_root():
+    """The repository's root when the package runs from a checkout, else None.
+
+    A checkout has the project's ``pyproject.toml`` beside the package; an installed
+    package (``site-packages/ngopt_course``) has none, and nothing may be written there.
+    """
+    return _REPO_ROOT if (_REPO_ROOT / "pyproject.toml").is_file() else None
 
 
 def make_moons(n_samples=300, noise=0.2, seed=0):
@@ -109,8 +127,10 @@ def make_moons(n_samples=300, noise=0.2, seed=0):
 # A synthetic year of London temperatures
 # ---------------------------------------------------------------------------
 
-#: Where the committed year lives.
-LONDON_CSV = _REPO_ROOT / "data" / "london_temperatures.csv"
+#: The committed year, as the package ships it (package data: inside a wheel too).
+#: A ``pathlib.Path`` for an ordinary install, an ``importlib.resources`` Traversable
+#: (``read_text``, ``read_bytes``, ``open``) in general.
+LONDON_CSV = resources.files(__package__) / "package_data" / "london_temperatures.csv"
 
 #: The seed of the committed year: the first seed from 0 whose year passes
 #: ``_is_typical_year`` (see there); ``tests/test_data.py`` checks both halves.
@@ -291,13 +311,30 @@ def _csv_header(seed):
     ])
 
 
-def write_london_csv(path=None, seed=LONDON_SEED):
+def checkout_london_csvs():
+    """The two committed copies of the year in a repository checkout, or None when installed.
+
+    ``data/london_temperatures.csv`` (the copy people look at) and the package's copy
+    ``ngopt_course/package_data/london_temperatures.csv`` (the one the loader reads);
+    ``tests/test_data.py`` keeps them byte-identical. ``make_data --write-london`` without
+    a path rewrites both; an installed package has no such pair and gets no default.
+    """
+    root = _checkout_root()
+    if root is None:
+        return None
+    return (root / "data" / "london_temperatures.csv",
+            root / "ngopt_course" / "package_data" / "london_temperatures.csv")
+
+
+def write_london_csv(path, seed=LONDON_SEED):
     """Write the synthetic year to a CSV file with its provenance header.
 
     Parameters
     ----------
-    path : str or Path, optional
-        Default ``LONDON_CSV`` (``data/london_temperatures.csv`` in the repository).
+    path : str or Path
+        The file to write (its folder is created). There is no default: an installed
+        package must never write into its own folder; in a checkout,
+        ``checkout_london_csvs()`` names the committed copies.
     seed : int, default LONDON_SEED
 
     Returns
@@ -305,7 +342,7 @@ def write_london_csv(path=None, seed=LONDON_SEED):
     Path
         The file written.
     """
-    path = LONDON_CSV if path is None else check_path(path)
+    path = check_path(path)
     seed = check_int(seed, "seed", min_val=0)
     days, temps_c = generate_london_temperatures(seed=seed, unit="C")
     temps_f = _to_unit(temps_c, "F")
@@ -321,18 +358,19 @@ def write_london_csv(path=None, seed=LONDON_SEED):
 def london_temperatures(unit="F", path=None):
     """A year of daily London temperatures (synthetic): the lecture's theta_1 ... theta_365.
 
-    Read from ``data/london_temperatures.csv``. The year is SYNTHETIC, calibrated to
-    London climate statistics (Met Office Heathrow 1991-2020 monthly means, HadCET daily
-    1991-2020 variability and persistence): see ``generate_london_temperatures``. It is
-    cold in January (theta_1 near 40 F) and warm in summer (theta_180 near 60 F), as on
-    the slides.
+    Read from the package's copy of ``data/london_temperatures.csv`` (``LONDON_CSV``,
+    package data, so it is there however the package was installed). The year is
+    SYNTHETIC, calibrated to London climate statistics (Met Office Heathrow 1991-2020
+    monthly means, HadCET daily 1991-2020 variability and persistence): see
+    ``generate_london_temperatures``. It is cold in January (theta_1 near 40 F) and
+    warm in summer (theta_180 near 60 F), as on the slides.
 
     Parameters
     ----------
     unit : {"F", "C"}, default "F"
         Fahrenheit, as in the lecture, or Celsius.
     path : str or Path, optional
-        Another CSV in the same format; default ``LONDON_CSV``.
+        Another CSV in the same format; default ``LONDON_CSV``, the package's copy.
 
     Returns
     -------
@@ -350,13 +388,22 @@ def london_temperatures(unit="F", path=None):
         the days are not 1, 2, ..., 365.
     """
     unit = _check_unit(unit)
-    path = LONDON_CSV if path is None else check_path(path)
     column = f"temperature_{unit}"
-    if not path.is_file():
-        raise FileNotFoundError(
-            f"{path}: the London temperature file is missing; "
-            "recreate it with: python -m ngopt_course.make_data --write-london"
-        )
+    if path is None:
+        path = LONDON_CSV
+        if not path.is_file():
+            raise FileNotFoundError(
+                f"{path}: the package's copy of the London year is missing (a broken install): "
+                "reinstall ngopt-course, or in a checkout recreate it with: "
+                "python -m ngopt_course.make_data --write-london"
+            )
+    else:
+        path = check_path(path)
+        if not path.is_file():
+            raise FileNotFoundError(
+                f"{path}: the London temperature file is missing; "
+                "recreate it with: python -m ngopt_course.make_data --write-london PATH"
+            )
     header = None
     days, temps = [], []
     with path.open(encoding="utf-8") as lines:
@@ -431,15 +478,18 @@ def default_cache_dir():
     In order: ``$NGOPT_CACHE`` if set; ``<repository>/.cache/ngopt_course`` when the
     package runs from a repository checkout (``.cache/`` is git-ignored) that can be
     written to; else the user's cache folder, ``$XDG_CACHE_HOME/ngopt_course`` or
-    ``~/.cache/ngopt_course``. The repository's folder is created when it is chosen
-    (that is how its writability is tested).
+    ``~/.cache/ngopt_course``: an installed package (a wheel in ``site-packages``)
+    always lands here, never inside its own folder. The repository's folder is created
+    when it is chosen (that is how its writability is tested). ``large_dataset`` also
+    takes ``cache_dir=`` to put the files anywhere.
     """
     env = os.environ.get("NGOPT_CACHE")
     if env:
         return Path(env).expanduser()
     candidates = []
-    if (_REPO_ROOT / "pyproject.toml").is_file():
-        candidates.append(_REPO_ROOT / ".cache" / "ngopt_course")
+    root = _checkout_root()
+    if root is not None:
+        candidates.append(root / ".cache" / "ngopt_course")
     user_cache = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
     candidates.append(Path(user_cache) / "ngopt_course")
     for folder in candidates[:-1]:
@@ -450,6 +500,50 @@ def default_cache_dir():
         if os.access(folder, os.W_OK):
             return folder
     return candidates[-1]
+
+
+#: The lecture's "what if m = 5,000,000?".
+LARGE_M = 5_000_000
+#: Below this much memory (bytes) ``large_m`` picks a tenth of ``LARGE_M``: the files
+#: take 420 MB, and where files live in memory (a browser) they count twice.
+_SMALL_MEMORY = 2 * 1024**3
+
+
+def _physical_memory():
+    """Bytes of memory of this machine, or None where the system does not say (Windows)."""
+    try:
+        return os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (AttributeError, ValueError, OSError):
+        return None
+
+
+def large_m(memory_bytes=None, platform=None):
+    """How many examples notebook 01's large set gets on this machine.
+
+    ``LARGE_M`` (5,000,000, the lecture's number) on an ordinary computer; a tenth of it,
+    500,000, where memory is small: under 2 GiB, or in a browser (JupyterLite runs Python
+    on Pyodide, ``sys.platform == "emscripten"``, where the "disk" is memory and a web
+    page gets a few GB at most).
+
+    Parameters
+    ----------
+    memory_bytes : int, optional
+        The memory to plan for; default: this machine's physical memory (unknown on
+        Windows, which then counts as enough).
+    platform : str, optional
+        Default ``sys.platform``.
+
+    Returns
+    -------
+    int
+    """
+    platform = sys.platform if platform is None else platform
+    if not isinstance(platform, str):
+        raise TypeError(f"platform must be a str such as sys.platform, got {platform!r}")
+    memory = _physical_memory() if memory_bytes is None else check_int(memory_bytes, "memory_bytes", min_val=0)
+    if platform == "emscripten" or (memory is not None and memory < _SMALL_MEMORY):
+        return LARGE_M // 10
+    return LARGE_M
 
 
 def large_dataset_teacher(n=20, seed=0):

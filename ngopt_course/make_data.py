@@ -1,27 +1,34 @@
 """Command line for the course's data files (kept apart from ``data`` so that running it
 with ``python -m`` does not re-import a module the package has already imported).
 
-    python -m ngopt_course.make_data --write-london [PATH]   # regenerate data/london_temperatures.csv
+    python -m ngopt_course.make_data --write-london          # in a checkout: both committed copies
+    python -m ngopt_course.make_data --write-london PATH     # anywhere: the file PATH
     python -m ngopt_course.make_data --large                 # build the m = 5,000,000 set in the cache
 """
 
 import argparse
 
-from .data import LONDON_CSV, LONDON_SEED, large_dataset, large_dataset_paths, write_london_csv
+from .data import LONDON_SEED, checkout_london_csvs, large_dataset, large_dataset_paths, write_london_csv
 
 
-# Command line: python -m ngopt_course.make_data --write-london | --large
+# Command line: python -m ngopt_course.make_data --write-london [PATH] | --large
 # ---------------------------------------------------------------------------
+
+#: What ``--write-london`` holds when no PATH follows it.
+_NO_PATH = object()
 
 def main(argv=None):
     """Regenerate the committed London CSV, or build the large set ahead of time."""
+    committed = checkout_london_csvs()
     parser = argparse.ArgumentParser(
         prog="python -m ngopt_course.make_data",
         description="Regenerate the course's data files.",
     )
     parser.add_argument(
-        "--write-london", nargs="?", const=str(LONDON_CSV), metavar="PATH",
-        help=f"write the synthetic London year (default path: {LONDON_CSV})",
+        "--write-london", nargs="?", const=_NO_PATH, metavar="PATH",
+        help="write the synthetic London year to PATH; without PATH, in a repository checkout only, "
+             "rewrite its two committed copies"
+             + (f" ({committed[0]} and {committed[1]})" if committed else " (this install is not a checkout)"),
     )
     parser.add_argument("--seed", type=int, default=LONDON_SEED, help="seed for --write-london")
     parser.add_argument(
@@ -32,8 +39,17 @@ def main(argv=None):
     if args.write_london is None and not args.large:
         parser.print_help()
         return 2
+    if args.write_london is _NO_PATH and committed is None:
+        # An installed package never writes into its own folder (site-packages).
+        parser.error(
+            "--write-london needs a PATH here: ngopt_course is installed as a package, not run "
+            "from a repository checkout, so there is no committed copy to rewrite; "
+            "give a file, e.g. --write-london london_temperatures.csv"
+        )
     if args.write_london is not None:
-        print(f"wrote {write_london_csv(args.write_london, seed=args.seed)}")
+        targets = committed if args.write_london is _NO_PATH else (args.write_london,)
+        for target in targets:
+            print(f"wrote {write_london_csv(target, seed=args.seed)}")
     if args.large:
         large_dataset()
         for path in large_dataset_paths():

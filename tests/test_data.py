@@ -167,6 +167,17 @@ def test_rewriting_the_csv_reproduces_the_committed_file(tmp_path):
     assert path.read_bytes() == LONDON_CSV.read_bytes()
 
 
+def test_the_package_ships_the_year_and_the_repository_shows_the_same_bytes():
+    # The loader reads package data (there in a wheel too); data/ is the copy people see.
+    package_dir = Path(data.__file__).resolve().parent
+    assert Path(str(LONDON_CSV)).resolve() == package_dir / "package_data" / "london_temperatures.csv"
+    visible, packaged = data.checkout_london_csvs()
+    assert visible == package_dir.parent / "data" / "london_temperatures.csv"
+    assert Path(str(packaged)).resolve() == Path(str(LONDON_CSV)).resolve()
+    assert visible.read_bytes() == LONDON_CSV.read_bytes()
+    assert LONDON_CSV.read_bytes().count(b"\n") == 365 + 11      # 10 comment lines, the header, 365 days
+
+
 def test_csv_header_states_provenance():
     comments = [line for line in LONDON_CSV.read_text().splitlines() if line.startswith("#")]
     text = "\n".join(comments)
@@ -217,6 +228,20 @@ def test_missing_file_names_the_file_and_the_fix(tmp_path):
     path = tmp_path / "nowhere.csv"
     with pytest.raises(FileNotFoundError, match=r"nowhere\.csv.*python -m ngopt_course\.make_data --write-london"):
         london_temperatures(path=path)
+
+
+def test_a_missing_package_copy_says_the_install_is_broken(tmp_path, monkeypatch):
+    monkeypatch.setattr(data, "LONDON_CSV", tmp_path / "package_data" / "london_temperatures.csv")
+    with pytest.raises(FileNotFoundError, match=r"package's copy of the London year is missing .*reinstall ngopt-course"):
+        london_temperatures()
+
+
+def test_write_london_csv_has_no_default_path():
+    # An installed package must never pick its own folder: the caller names the file.
+    with pytest.raises(TypeError, match="missing 1 required positional argument: 'path'"):
+        write_london_csv()
+    with pytest.raises(TypeError, match="path must be a file path"):
+        write_london_csv(None)
 
 
 def test_missing_column_is_named(tmp_path):
@@ -278,6 +303,42 @@ def test_command_line_rewrites_the_csv(tmp_path):
     assert out.returncode == 0, out.stderr
     assert out.stderr == ""
     assert target.read_bytes() == LONDON_CSV.read_bytes()
+
+
+def _fake_root(tmp_path, monkeypatch, checkout):
+    root = tmp_path / ("repo" if checkout else "site-packages")
+    root.mkdir()
+    if checkout:
+        (root / "pyproject.toml").write_text("")
+    monkeypatch.setattr(data, "_REPO_ROOT", root)
+    return root
+
+
+def test_command_line_in_a_checkout_rewrites_both_committed_copies(tmp_path, monkeypatch, capsys):
+    from ngopt_course.make_data import main
+
+    root = _fake_root(tmp_path, monkeypatch, checkout=True)
+    assert main(["--write-london"]) == 0
+    written = sorted(str(p.relative_to(root)) for p in root.rglob("*.csv"))
+    assert written == ["data/london_temperatures.csv", "ngopt_course/package_data/london_temperatures.csv"]
+    for name in written:
+        assert (root / name).read_bytes() == LONDON_CSV.read_bytes()
+    assert capsys.readouterr().out.count("wrote ") == 2
+
+
+def test_command_line_installed_needs_an_explicit_path(tmp_path, monkeypatch, capsys):
+    from ngopt_course.make_data import main
+
+    root = _fake_root(tmp_path, monkeypatch, checkout=False)
+    assert data.checkout_london_csvs() is None
+    with pytest.raises(SystemExit) as stop:
+        main(["--write-london"])
+    assert stop.value.code == 2
+    err = capsys.readouterr().err
+    assert "--write-london needs a PATH here" in err and "not run from a repository checkout" in err
+    assert list(root.iterdir()) == []                                         # nothing written
+    assert main(["--write-london", str(tmp_path / "mine.csv")]) == 0          # a path works anywhere
+    assert (tmp_path / "mine.csv").read_bytes() == LONDON_CSV.read_bytes()
 
 
 def test_command_line_without_arguments_prints_help(capsys):
@@ -424,6 +485,52 @@ def test_default_cache_dir(tmp_path, monkeypatch):
     monkeypatch.setattr(data, "_REPO_ROOT", tmp_path / "site-packages")
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
     assert default_cache_dir() == tmp_path / "xdg" / "ngopt_course"
+
+
+def test_default_cache_dir_of_an_install_is_never_inside_the_package(tmp_path, monkeypatch):
+    monkeypatch.delenv("NGOPT_CACHE", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    site = _fake_root(tmp_path, monkeypatch, checkout=False)
+    folder = default_cache_dir()
+    assert folder == tmp_path / "xdg" / "ngopt_course" and site not in folder.parents
+    assert list(site.iterdir()) == []                                        # nothing created there
+    monkeypatch.delenv("XDG_CACHE_HOME")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    assert default_cache_dir() == tmp_path / "home" / ".cache" / "ngopt_course"
+
+
+def test_large_m_is_the_lectures_unless_memory_is_small():
+    assert data.LARGE_M == 5_000_000
+    assert data.large_m(memory_bytes=16 * 1024**3, platform="linux") == 5_000_000
+    assert data.large_m(memory_bytes=2 * 1024**3, platform="linux") == 5_000_000    # 2 GiB is enough
+    assert data.large_m(memory_bytes=2 * 1024**3 - 1, platform="linux") == 500_000
+    assert data.large_m(memory_bytes=64 * 1024**3, platform="emscripten") == 500_000  # a browser (Pyodide)
+    assert data.large_m(memory_bytes=0, platform="win32") == 500_000
+
+
+def test_large_m_reads_this_machines_memory(monkeypatch):
+    monkeypatch.setattr(data, "_physical_memory", lambda: 1024**3)
+    assert data.large_m(platform="linux") == 500_000
+    monkeypatch.setattr(data, "_physical_memory", lambda: None)                   # unknown: enough
+    assert data.large_m(platform="win32") == 5_000_000
+    monkeypatch.setattr(data.sys, "platform", "emscripten")
+    assert data.large_m() == 500_000
+    monkeypatch.undo()
+    memory = data._physical_memory()
+    assert memory is None or memory > 0
+
+
+@pytest.mark.parametrize(
+    "kwargs, error, message",
+    [
+        ({"memory_bytes": -1}, ValueError, r"memory_bytes == -1, must be an integer in \[0, inf\]"),
+        ({"memory_bytes": 1.5e9}, TypeError, "memory_bytes must be an integer"),
+        ({"platform": 3}, TypeError, "platform must be a str"),
+    ],
+)
+def test_large_m_validates_arguments(kwargs, error, message):
+    with pytest.raises(error, match=message):
+        data.large_m(**kwargs)
 
 
 @pytest.mark.parametrize(

@@ -2,7 +2,8 @@
 
 Every public function that writes (``large_dataset`` into its cache folder,
 ``save_checkpoint``, ``train(checkpoint=...)``, ``write_london_csv``, the data command
-line, the learner-edition writer) runs here with its target in ``tmp_path`` and
+line (which, installed, refuses to write without a path), the learner-edition writer,
+the hosting script) runs here with its target in ``tmp_path`` and
 ``NGOPT_CACHE`` pointing into ``tmp_path``. Two independent witnesses check that
 nothing lands anywhere else:
 
@@ -236,6 +237,21 @@ def test_london_csv_writers_write_only_the_path_given(tmp_path, watch):
     assert first.read_bytes() == (tmp_path / "again.csv").read_bytes() == ng.data.LONDON_CSV.read_bytes()
 
 
+def test_an_installed_package_writes_no_london_csv_without_a_path(tmp_path, monkeypatch, watch, capsys):
+    # Installed (no pyproject.toml beside the package, as in site-packages): refused, not
+    # written into the package's own folder.
+    from ngopt_course.make_data import main
+
+    site = tmp_path / "site-packages"
+    site.mkdir()
+    monkeypatch.setattr(ng.data, "_REPO_ROOT", site)
+    already = len(watch)                              # the test's own mkdir above
+    with pytest.raises(SystemExit):
+        main(["--write-london"])
+    assert "--write-london needs a PATH" in capsys.readouterr().err
+    assert watch[already:] == [] and list(site.iterdir()) == []
+
+
 def test_the_learner_edition_writes_only_into_its_out_folder(tmp_path, watch):
     editions = pytest.importorskip("ngopt_course.editions")
     notebooks = sorted((REPO / "notebooks").glob("*.ipynb"))
@@ -246,6 +262,21 @@ def test_the_learner_edition_writes_only_into_its_out_folder(tmp_path, watch):
     assert sorted(p.name for p in written) == [p.name for p in notebooks] == _files(tmp_path / "learner")
     for nb in notebooks:  # repeatable
         assert (tmp_path / "learner" / nb.name).read_bytes() == (tmp_path / "again" / nb.name).read_bytes()
+
+
+def test_the_hosting_script_writes_only_the_files_named(tmp_path, watch):
+    from ngopt_course import hosting
+
+    notebook = tmp_path / "nb" / "00_welcome.ipynb"
+    readme = tmp_path / "README.md"
+    notebook.parent.mkdir()
+    notebook.write_bytes((REPO / "notebooks" / "00_welcome.ipynb").read_bytes())
+    readme.write_text("# Course\n\n## Quick start\n\nRun it.\n")
+    assert hosting.main(["colab-cell", str(notebook)]) == 0
+    assert hosting.main(["readme", str(readme), "--notebooks", str(notebook.parent)]) == 0
+    assert_only_inside(watch, tmp_path)
+    assert _files(tmp_path) == ["README.md", "nb/00_welcome.ipynb"]
+    assert hosting.README_HEADING in readme.read_text()
 
 
 def test_the_default_cache_is_outside_the_work_tree_when_told(tmp_path, watch):
