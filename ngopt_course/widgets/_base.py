@@ -9,6 +9,7 @@ diverges". ``compute`` is pure (values in, arrays out) and ``draw`` only draws w
 
 from __future__ import annotations
 
+import base64
 import io
 import time
 
@@ -89,3 +90,22 @@ class Explorer(widgets.VBox):
         self.image.value = buffer.getvalue()
         self.note.value = self.describe(self.result)
         self.last_redraw_seconds = time.perf_counter() - start
+
+    # -- without a kernel ---------------------------------------------------------
+    def _repr_mimebundle_(self, **kwargs):
+        """The widget view, plus its current picture as a PNG and a line of text.
+
+        A live kernel shows the widget. Where no kernel runs (a static website, GitHub,
+        nbviewer, a notebook reopened without its kernel) the front end falls back to the
+        ``image/png`` (the figure at the settings it was displayed with) and the text
+        saying the figure is interactive in Jupyter.
+        """
+        bundle = super()._repr_mimebundle_(**kwargs)
+        if not bundle:      # a closed widget has no view to show
+            return bundle
+        name = type(self).__name__
+        bundle["text/plain"] = (
+            f"{name}, shown as its figure at the settings above. It is interactive in "
+            "Jupyter: run the notebook there to move its controls.")
+        bundle["image/png"] = base64.b64encode(self.image.value).decode("ascii")
+        return bundle
