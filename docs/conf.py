@@ -61,6 +61,11 @@ html_theme_options = {
     "use_repository_button": False,
     "navigation_with_keys": False,
 }
+# The theme reads the reader's choice of light or dark from localStorage and falls back to
+# this; left empty, its script logs "Got invalid theme mode" as a console error.
+html_context = {"default_mode": "light"}
+# Without an icon of its own the browser asks for /favicon.ico, a 404 on most hosts.
+html_favicon = "_static/favicon.svg"
 html_show_sourcelink = False
 html_copy_source = False
 html_last_updated_fmt = None
@@ -96,6 +101,28 @@ def _one_description_per_figure(app, doctree):
                 image["alt"] = line
 
 
+def _collapse_hidden_sources(app, docname, source):
+    """Cells whose source JupyterLab collapses (CI's check cells) are collapsed here too.
+
+    The notebooks mark them with ``metadata.jupyter.source_hidden``; myst-nb's equivalent
+    is the tag ``hide-input`` (a "Show code cell source" toggle above the outputs).
+    """
+    if not docname.startswith("notebooks/"):
+        return
+    import json
+
+    notebook = json.loads(source[0])
+    changed = False
+    for cell in notebook.get("cells", []):
+        metadata = cell.get("metadata", {})
+        if metadata.get("jupyter", {}).get("source_hidden") and "hide-input" not in metadata.get("tags", []):
+            metadata.setdefault("tags", []).append("hide-input")
+            cell["metadata"] = metadata
+            changed = True
+    if changed:
+        source[0] = json.dumps(notebook)
+
+
 def _no_widget_state(app, doctree):
     """Drop the saved ipywidgets state: no page renders it (no widget JavaScript is loaded)."""
     metadata = getattr(app.env, "nb_metadata", {}).get(app.env.docname, {})
@@ -103,5 +130,6 @@ def _no_widget_state(app, doctree):
 
 
 def setup(app):
+    app.connect("source-read", _collapse_hidden_sources)
     app.connect("doctree-read", _one_description_per_figure)
     app.connect("doctree-read", _no_widget_state)
