@@ -66,6 +66,8 @@ html_theme_options = {
 html_context = {"default_mode": "light"}
 # Without an icon of its own the browser asks for /favicon.ico, a 404 on most hosts.
 html_favicon = "_static/favicon.svg"
+# The theme's sidebar, with its site title wrapped in a landmark (docs/_templates/course-home.html).
+html_sidebars = {"**": ["course-home.html", "icon-links.html", "search-button-field.html", "sbt-sidebar-nav.html"]}
 html_show_sourcelink = False
 html_copy_source = False
 html_last_updated_fmt = None
