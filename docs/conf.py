@@ -2,7 +2,7 @@
 
 Build from the repository root (README, "The course as a website")::
 
-    .venv/bin/python -m sphinx -b html -c docs . _build/site
+    .venv/bin/python -m sphinx -b html -d _build/doctrees -c docs . _build/site
 
 The source folder is the repository itself, so the notebooks are read where they are
 (``notebooks/*.ipynb``; nothing is copied) and ``include_patterns`` keeps Sphinx to them
@@ -27,6 +27,7 @@ extensions = [
     "myst_nb",
     "sphinx.ext.mathjax",
     "sphinx-mathjax-offline",      # a module name with dashes: MathJax 3.2.2, served locally
+    "sphinx.ext.githubpages",      # writes .nojekyll: GitHub Pages would hide _static/ and _images/
 ]
 
 root_doc = "docs/index"

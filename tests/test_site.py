@@ -351,6 +351,12 @@ def test_every_notebook_and_the_map_are_pages(site, pages):
     assert {f"{name}.html" for name in NOTEBOOKS} <= linked, "the course map links every notebook"
 
 
+def test_ready_for_github_pages(site):
+    root, _ = site
+    # without it, GitHub Pages' Jekyll drops every folder whose name starts with "_"
+    assert (root / ".nojekyll").is_file()
+
+
 def test_root_redirects_to_the_map(pages):
     assert pages["landed"] == f"{pages['origin']}/docs/index.html"
 
