@@ -108,7 +108,8 @@ def _collapse_hidden_sources(app, docname, source):
     """Cells whose source JupyterLab collapses (CI's check cells) are collapsed here too.
 
     The notebooks mark them with ``metadata.jupyter.source_hidden``; myst-nb's equivalent
-    is the tag ``hide-input`` (a "Show code cell source" toggle above the outputs).
+    is the tag ``hide-input`` (a "Show code cell source" toggle above the outputs). The
+    Colab set-up cell (tag ``colab-setup``) is left out of the page.
     """
     if not docname.startswith("notebooks/"):
         return
@@ -117,13 +118,31 @@ def _collapse_hidden_sources(app, docname, source):
     notebook = json.loads(source[0])
     changed = False
     for cell in notebook.get("cells", []):
-        metadata = cell.get("metadata", {})
-        if metadata.get("jupyter", {}).get("source_hidden") and "hide-input" not in metadata.get("tags", []):
-            metadata.setdefault("tags", []).append("hide-input")
-            cell["metadata"] = metadata
+        metadata = cell.setdefault("metadata", {})
+        tags = metadata.setdefault("tags", [])
+        if metadata.get("jupyter", {}).get("source_hidden") and "hide-input" not in tags:
+            tags.append("hide-input")
+            changed = True
+        # Colab's install cell does nothing outside Colab; a page reader runs nothing.
+        if "colab-setup" in tags and "remove-cell" not in tags:
+            tags.append("remove-cell")
             changed = True
     if changed:
         source[0] = json.dumps(notebook)
+
+
+def _remote_images_as_text(app, doctree):
+    """Show a remote image (README's Binder and Colab badges) as its alt text.
+
+    Each reader's browser would fetch it from another host, which the site promises not
+    to do (tests/test_site.py fails on any such request). The link around it stays.
+    """
+    from docutils import nodes
+
+    for image in list(doctree.findall(nodes.image)):
+        uri = image.get("uri", "")
+        if "://" in uri or uri.startswith("//"):
+            image.replace_self(nodes.inline(text=image.get("alt") or uri))
 
 
 def _no_widget_state(app, doctree):
@@ -134,5 +153,6 @@ def _no_widget_state(app, doctree):
 
 def setup(app):
     app.connect("source-read", _collapse_hidden_sources)
+    app.connect("doctree-read", _remote_images_as_text, priority=400)   # before Sphinx lists images
     app.connect("doctree-read", _one_description_per_figure)
     app.connect("doctree-read", _no_widget_state)
