@@ -92,6 +92,13 @@ def _say(request, text):
 _EXPLORER_SHOWN = re.compile(r"^(\w+)\s*=\s*\w*(?:explorer|optimizer_race)\(", re.M)
 
 
+def hidden_source_cells(notebook_path):
+    """Code cells whose source JupyterLab collapses (``metadata.jupyter.source_hidden``)."""
+    return sum(bool(cell.metadata.get("jupyter", {}).get("source_hidden"))
+               for cell in nbformat.read(notebook_path, as_version=4).cells
+               if cell.cell_type == "code" and "colab-setup" not in cell.metadata.get("tags", []))
+
+
 def expected_figures(notebook_path):
     """(figures, explorers) a notebook shows: one per plt.show() and per explorer displayed.
 
@@ -135,6 +142,9 @@ _READ_PAGE = r"""
     mathTypeset: math.filter(m => m.querySelector("mjx-container")).length,
     mathErrors: document.querySelectorAll("mjx-merror").length,
     rawTex,
+    hiddenSources: document.querySelectorAll(".cell.tag_hide-input").length,
+    colabCells: document.querySelectorAll(".cell.tag_colab-setup").length,
+    widgetState: document.querySelectorAll('script[type="application/vnd.jupyter.widget-state+json"]').length,
     links: [...document.querySelectorAll("a[href]")].map(a => a.href),
     ids: [...document.querySelectorAll("[id]")].map(e => e.id),
   };
@@ -165,6 +175,9 @@ class PageReport:
     raw_tex: list = field(default_factory=list)
     links: list = field(default_factory=list)
     ids: set = field(default_factory=set)
+    hidden_sources: int = 0        # cells shown with their source collapsed
+    colab_cells: int = 0           # Colab set-up cells shown (the site leaves them out)
+    widget_state: int = 0          # saved ipywidgets state scripts (dead weight without JS)
     violations: list = field(default_factory=list)      # axe-core, every impact
     seconds: float = 0.0
 
@@ -197,6 +210,8 @@ def read_page(context, url, *, screenshot=None):
         report.math, report.math_typeset = data["math"], data["mathTypeset"]
         report.math_errors, report.raw_tex = data["mathErrors"], data["rawTex"]
         report.links, report.ids = data["links"], set(data["ids"])
+        report.hidden_sources, report.colab_cells = data["hiddenSources"], data["colabCells"]
+        report.widget_state = data["widgetState"]
         if screenshot is not None:
             page.screenshot(path=str(screenshot))
         page.add_script_tag(content=_axe_source())
@@ -409,6 +424,15 @@ def test_notebook_page_shows_every_figure(pages, name):
         f"({explorers} of them explorers)")
     captioned = [image for image in images if image["caption"].startswith(EXPLORER_CAPTION)]
     assert len(captioned) == explorers, f"{name}: every explorer's picture says it is interactive in Jupyter"
+
+
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_notebook_page_shows_cells_as_jupyterlab_does(pages, name):
+    report = pages["reports"][f"notebooks/{name}.html"]
+    # check cells collapsed as in JupyterLab; Colab's set-up cell left out; no widget state
+    assert report.hidden_sources == hidden_source_cells(NOTEBOOK_DIR / f"{name}.ipynb")
+    assert report.colab_cells == 0
+    assert report.widget_state == 0
 
 
 def test_no_serious_accessibility_violations(pages):
