@@ -31,7 +31,9 @@ extensions = [
 ]
 
 root_doc = "docs/index"
-include_patterns = ["docs/**", "notebooks/*.ipynb", "README.md"]
+# The repository's top-level Markdown files (README, CHANGELOG, ...) are pages too, so the
+# notebooks' and README's links to them resolve; docs/index.md lists them under "About".
+include_patterns = ["docs/**", "notebooks/*.ipynb", "*.md"]
 exclude_patterns = ["docs/_build/**", "docs/_templates/**", "**/.ipynb_checkpoints/**"]
 templates_path = ["_templates"]
 
