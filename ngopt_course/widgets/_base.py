@@ -17,6 +17,7 @@ the same size as matplotlib's default, several milliseconds sooner.
 
 from __future__ import annotations
 
+import base64
 import io
 import threading
 import time
@@ -194,3 +195,22 @@ class Explorer(widgets.VBox):
         for artist in sorted(self.moving, key=lambda a: a.get_zorder()):   # as a full draw stacks them
             self.figure.draw_artist(artist)
         return png_bytes(canvas)
+
+    # -- without a kernel ---------------------------------------------------------
+    def _repr_mimebundle_(self, **kwargs):
+        """The widget view, plus its current picture as a PNG and a line of text.
+
+        A live kernel shows the widget. Where no kernel runs (a static website, GitHub,
+        nbviewer, a notebook reopened without its kernel) the front end falls back to the
+        ``image/png`` (the figure at the settings it was displayed with) and the text
+        saying the figure is interactive in Jupyter.
+        """
+        bundle = super()._repr_mimebundle_(**kwargs)
+        if not bundle:      # a closed widget has no view to show
+            return bundle
+        name = type(self).__name__
+        bundle["text/plain"] = (
+            f"{name}, shown as its figure at the settings above. It is interactive in "
+            "Jupyter: run the notebook there to move its controls.")
+        bundle["image/png"] = base64.b64encode(self.image.value).decode("ascii")
+        return bundle
