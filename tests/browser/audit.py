@@ -109,6 +109,7 @@ def audit_notebook(context, server, relative_path, screenshot_dir, *, timeout=12
         driver.open_notebook(page, server.lab_url(relative_path), cells)
         report.seconds["open"] = time.perf_counter() - began
 
+        driver.expand_all_code(page)
         before = driver.code_prompts(page)
         if any(re.match(r"^\[\d+\]:$", prompt) for prompt in before):
             report.problems.append(

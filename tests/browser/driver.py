@@ -174,6 +174,18 @@ def run_all_cells(page):
     _menu(page, "Run", "Run All Cells")
 
 
+def expand_all_code(page):
+    """View > Expand All Code: shows the collapsed check cells' code and their prompts.
+
+    A cell whose source is collapsed (the notebooks' check cells) shows an empty
+    placeholder instead of its input prompt, so whether it ran could not be read.
+    """
+    _menu(page, "View", "Expand All Code")
+    page.wait_for_function(
+        "() => !document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-InputPlaceholder')",
+        timeout=20_000)
+
+
 def save_notebook(page):
     """File > Save Notebook, then wait until the tab no longer shows unsaved changes."""
     _menu(page, "File", "Save Notebook")
