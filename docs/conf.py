@@ -55,7 +55,6 @@ myst_heading_anchors = 3
 html_theme = "sphinx_book_theme"
 html_title = "Optimization algorithms"
 html_static_path = ["_static"]
-html_css_files = ["course.css"]
 html_theme_options = {
     "home_page_in_toc": True,
     "show_navbar_depth": 1,
