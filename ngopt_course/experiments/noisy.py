@@ -86,6 +86,17 @@ def _check_line_data(X, Y):
     return X, Y
 
 
+def _check_run_args(X, Y, num_epochs, mini_batch_size, start):
+    """The arguments every mini-batch run on the line fit shares, checked once."""
+    X, Y = _check_line_data(X, Y)
+    num_epochs = check_int(num_epochs, "num_epochs", min_val=1)
+    mini_batch_size = check_int(mini_batch_size, "mini_batch_size", min_val=1)
+    start = check_array(start, "start", ndim=1)
+    if start.shape != (2,):
+        raise ValueError(f"start must be (w, b), got shape {start.shape}")
+    return X, Y, num_epochs, mini_batch_size, start
+
+
 def line_cost(w, b, X, Y):
     """J(w, b) = 1/(2m) sum_i (w x(i) + b - y(i))^2, for one (w, b) or whole grids.
 
@@ -230,12 +241,7 @@ def run_minibatch_gd(X, Y, learning_rate, *, num_epochs=30, mini_batch_size=10,
         Also when the run diverges (a learning rate so large that w and b overflow):
         a NoisyRun holds finite numbers only.
     """
-    X, Y = _check_line_data(X, Y)
-    num_epochs = check_int(num_epochs, "num_epochs", min_val=1)
-    mini_batch_size = check_int(mini_batch_size, "mini_batch_size", min_val=1)
-    start = check_array(start, "start", ndim=1)
-    if start.shape != (2,):
-        raise ValueError(f"start must be (w, b), got shape {start.shape}")
+    X, Y, num_epochs, mini_batch_size, start = _check_run_args(X, Y, num_epochs, mini_batch_size, start)
     if callable(learning_rate):
         schedule = learning_rate
     else:

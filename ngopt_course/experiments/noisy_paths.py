@@ -22,11 +22,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .._validation import check_array, check_int, check_real, check_rng
+from .._validation import check_int, check_real, check_rng
 from ..minibatch import iter_mini_batches, num_mini_batches
 from ..optimizers import Adam, GradientDescent, Momentum
 from ..schedules import inverse_time_decay
-from .noisy import NoisyRun, _check_line_data, _gradients, _line_cost_unchecked, least_squares_line
+from .noisy import NoisyRun, _check_line_data, _check_run_args, _gradients, _line_cost_unchecked, least_squares_line
 
 __all__ = [
     "run_minibatch_optimizer",
@@ -72,12 +72,7 @@ def run_minibatch_optimizer(X, Y, optimizer, *, num_epochs=30, mini_batch_size=1
     -------
     NoisyRun
     """
-    X, Y = _check_line_data(X, Y)
-    num_epochs = check_int(num_epochs, "num_epochs", min_val=1)
-    mini_batch_size = check_int(mini_batch_size, "mini_batch_size", min_val=1)
-    start = check_array(start, "start", ndim=1)
-    if start.shape != (2,):
-        raise ValueError(f"start must be (w, b), got shape {start.shape}")
+    X, Y, num_epochs, mini_batch_size, start = _check_run_args(X, Y, num_epochs, mini_batch_size, start)
     if schedule is not None and not callable(schedule):
         raise TypeError(f"schedule must be a callable epoch_num -> alpha or None, got {type(schedule).__name__}")
     if not (hasattr(optimizer, "init") and hasattr(optimizer, "step")):
