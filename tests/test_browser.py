@@ -191,16 +191,21 @@ def test_audit_reports_each_fault(lab, browser_context, screenshot_dir):
                             timeout=RUN_TIMEOUT, move_timeout=2.0, time_drags=False)
     problems = "\n".join(report.problems)
     expected = [
-        "code cells [6] did not run",
+        "code cells [7] did not run",
         "code cell 1 shows stderr: ",
         "UserWarning: deliberate warning for the browser test",
-        "code cell 5 raised ValueError: deliberate error for the browser test",
+        "code cell 6 raised ValueError: deliberate error for the browser test",
         "widget 1, slider 'beta' (focused the handle, pressed ArrowRight): "
         "the picture did not change in 2.0 s",
         "widget 1, checkbox 'explode' (clicked the box): the picture did not change",
-        "the Log Console shows (error): ",
+        # an explorer's redraw after a browser change shows its warnings and errors itself
+        "widget 1, slider 'beta' (focused the handle, pressed ArrowRight): the widget shows ",
         "UserWarning: deliberate warning from a widget callback",
-        "RuntimeError",
+        "widget 1, checkbox 'explode' (clicked the box): the widget shows ",
+        "RuntimeError: deliberate error in a widget callback",
+        # a plain ipywidgets callback's error goes to the Log Console
+        "the Log Console shows (error): ",
+        "RuntimeError: deliberate error in a plain widget callback",
         "widget 2, slider 'weight 0' (none): the slider track is ",
         "too short to use; put fewer controls in a row",
         "console.error: deliberate console error for the browser test",

@@ -13,14 +13,26 @@ and list in ``self.moving`` the artists it changes. Then the rest of the figure 
 rendered once, as a still background, and each change draws only the moving artists
 over a copy of it (matplotlib's blitting). The PNG is written with zlib level 1: about
 the same size as matplotlib's default, several milliseconds sooner.
+
+While a slider is dragged in JupyterLab, the browser sends the kernel one new value at a
+time and holds the next until the kernel reports idle. Redrawing inside that message
+would make every picture wait for a whole round trip (browser -> server -> kernel ->
+server -> browser) on top of the drawing. So a change that comes from the browser is
+drawn just after the kernel has answered it (``_redraw_for``): the next value travels
+while this one is drawn, and values that arrive meanwhile are drawn once, the latest.
+A change made in Python (a notebook cell, a test) is drawn at once, before the
+assignment returns, as before.
 """
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import io
 import threading
 import time
+import traceback
+import warnings
 
 import ipywidgets as widgets
 import numpy as np
@@ -70,6 +82,9 @@ class Explorer(widgets.VBox):
     image : ipywidgets.Image
         The figure as a PNG; its ``value`` changes on every redraw.
     note : ipywidgets.HTML
+    messages : ipywidgets.Output
+        Warnings and the error of the last redraw made for a change the browser sent
+        (empty when it ran clean).
     result : object
         What the last ``compute`` returned.
     moving : list of matplotlib.artist.Artist
@@ -92,8 +107,11 @@ class Explorer(widgets.VBox):
         # One change at a time: matplotlib's artists and canvas are not thread-safe, and a
         # kernel may hand widget messages to another thread while a redraw is under way.
         self._redraw_lock = threading.RLock()
+        self._redraw_pending = False  # a redraw for a browser change is scheduled (see _redraw_for)
         self.image = widgets.Image(format="png", layout=widgets.Layout(width="auto"))
         self.note = widgets.HTML()
+        # Warnings and the error of a redraw made after the browser's message (see _redraw_for).
+        self.messages = widgets.Output()
         self.result = None
         self.moving = []
         self._drawn = False          # draw() has run on this figure: update() may reuse it
@@ -101,7 +119,7 @@ class Explorer(widgets.VBox):
         self.last_redraw_seconds = float("nan")
         rows = layout_rows or [list(self.controls.values())]
         control_box = widgets.VBox([widgets.HBox(row) for row in rows])
-        super().__init__([control_box, self.image, self.note])
+        super().__init__([control_box, self.image, self.note, self.messages])
         for control in self.controls.values():
             control.observe(self._on_change, names="value")
         self.refresh()
@@ -158,7 +176,46 @@ class Explorer(widgets.VBox):
         return {name: control.value for name, control in self.controls.items()}
 
     def _on_change(self, change):
-        self.refresh()
+        self._redraw_for(change)
+
+    def _redraw_for(self, change):
+        """Redraw after ``change``: at once, or just after the kernel answers the browser.
+
+        A change the browser sent (a slider dragged in JupyterLab) is drawn from the
+        kernel's event loop once the message has been answered, and changes arriving
+        before that redraw are drawn together, at the latest values: the picture keeps
+        up with the hand instead of queueing behind it. Any other change (Python code,
+        a test, no event loop) is drawn before this returns.
+        """
+        loop = _loop_for_browser_change(change)
+        if loop is None:
+            self.refresh()
+        elif not self._redraw_pending:
+            self._redraw_pending = True
+            loop.call_soon(self._pending_redraw)
+
+    def _pending_redraw(self):
+        """The scheduled redraw; its warnings and error are shown below the figure.
+
+        It runs after the kernel has answered the browser's message, so what it writes
+        no longer reaches the notebook (JupyterLab files a callback's output under the
+        message): ``messages`` shows it instead, until a redraw runs clean.
+        """
+        self._redraw_pending = False
+        outputs = []
+        with warnings.catch_warnings(record=True) as caught:
+            try:
+                self.refresh()
+            except Exception as error:  # noqa: BLE001 - shown to the learner, not swallowed
+                outputs.append({"output_type": "error", "ename": type(error).__name__,
+                                "evalue": str(error),
+                                "traceback": traceback.format_exception(error)})
+                self.log.error("Exception in the redraw of %s", type(self).__name__, exc_info=True)
+        outputs[:0] = [{"output_type": "stream", "name": "stderr",
+                        "text": warnings.formatwarning(w.message, w.category, w.filename, w.lineno, w.line)}
+                       for w in caught]
+        if outputs or self.messages.outputs:
+            self.messages.outputs = tuple(outputs)
 
     def refresh(self):
         """Recompute from the controls, redraw the figure and the note."""
@@ -214,3 +271,19 @@ class Explorer(widgets.VBox):
             "Jupyter: run the notebook there to move its controls.")
         bundle["image/png"] = base64.b64encode(self.image.value).decode("ascii")
         return bundle
+
+
+def _loop_for_browser_change(change):
+    """The running event loop if ``change`` came from the browser, else None.
+
+    ipywidgets applies the browser's state under the widget's property lock (so as not to
+    echo it back; a selection widget's browser sends ``index``, of which ``value`` follows);
+    the kernel handles the message inside its asyncio event loop.
+    """
+    if not getattr(change.get("owner"), "_property_lock", None):
+        return None
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:
+        return None
+

@@ -255,7 +255,7 @@ class PlateauExplorer(Explorer):
                 self.controls["learning_rate"].value = surface.learning_rates[self.controls["optimizer"].value]
             finally:
                 self._syncing = False
-        self.refresh()
+        self._redraw_for(change)
 
     def compute(self, surface, optimizer, learning_rate):
         s = get_surface(surface)

@@ -244,7 +244,7 @@ class RaceExplorer(Explorer):
             return
         if change["owner"] is self.controls["surface"]:
             self._reset_for(change["new"])
-        self.refresh()
+        self._redraw_for(change)
 
     def _reset_for(self, surface):
         """A new surface: its own start, its number of steps, the whole race shown."""

@@ -12,7 +12,8 @@ the first, so one failing run tells the notebook's author everything to fix:
 - a control whose move does not change the picture, a slider whose readout does not
   follow, a slider too narrow to drag;
 - an error in the browser console or an uncaught page error; a warning or error in the
-  Log Console (output of a widget callback);
+  Log Console (output of a widget callback) or shown inside a widget (an explorer's
+  redraw after a browser change shows its warnings and errors below its figure);
 - a traceback in the kernel's log (an exception inside a widget callback ends up there).
 """
 
@@ -65,6 +66,12 @@ class NotebookReport:
 def _short(text, limit=300):
     text = " ".join(text.split())
     return text if len(text) <= limit else text[:limit] + "..."
+
+
+def _short_ends(text, limit=300):
+    """Like _short, but a long text keeps its end too (a traceback's last line names the error)."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit // 3] + " ... " + text[-2 * limit // 3:]
 
 
 def audit_notebook(context, server, relative_path, screenshot_dir, *, timeout=120.0,
@@ -150,10 +157,11 @@ def audit_notebook(context, server, relative_path, screenshot_dir, *, timeout=12
                     f"widget {index + 1} shows a picture but has no control the test can move")
             for move in moves:
                 report.moves.append(move)
+                where = f"widget {index + 1}, {move.kind} {move.label!r} ({move.action})"
                 if move.problem:
-                    report.problems.append(
-                        f"widget {index + 1}, {move.kind} {move.label!r} ({move.action}): "
-                        f"{move.problem.strip()}")
+                    report.problems.append(f"{where}: {move.problem.strip()}")
+                report.problems.extend(f"{where}: the widget shows {_short_ends(text)!r}"
+                                       for text in move.shown_stderr if STDERR_FAULT.search(text))
             if time_drags and moves:
                 slider = driver.first_slider(root)
                 if slider is not None:
@@ -219,7 +227,7 @@ def _check_log_console(report, entries):
             fault = entry["level"] in ("warning", "error", "critical")
         if fault:
             report.problems.append(
-                f"the Log Console shows ({entry['level']}): {_short(entry['text'])!r}"
+                f"the Log Console shows ({entry['level']}): {_short_ends(entry['text'])!r}"
                 " (output of a widget callback)")
 
 

@@ -43,6 +43,7 @@ __all__ = [
     "wait_for_run",
     "wait_for_widgets",
     "widget_roots",
+    "widget_stderr",
 ]
 
 #: Flags for a quiet, isolated headless Chromium: no sandbox (root in CI), no GPU, and
@@ -330,6 +331,13 @@ _SIGNATURE_JS = """async (root) => {
 }"""
 
 
+def widget_stderr(root):
+    """Texts of the stderr and error outputs shown inside the widget (its Output areas)."""
+    return root.locator(
+        ".widget-output .jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']"
+    ).all_text_contents()
+
+
 def widget_signature(root):
     """{"images": [sha256 of each shown image], "notes": [text of each note/output]}."""
     return root.evaluate(_SIGNATURE_JS)
@@ -348,6 +356,9 @@ class ControlMove:
     note_changed: bool = False
     seconds: float = float("nan")
     problem: str | None = None
+    #: stderr and error outputs the widget itself shows once settled (an explorer shows
+    #: there what its redraw after a browser change warned or raised)
+    shown_stderr: list = field(default_factory=list)
 
 
 def _label(control):
@@ -552,6 +563,7 @@ def exercise_widget(page, root, *, timeout=20.0, drag_first_slider=True):
             state = _settle(page, root, timeout=timeout)
             move.image_changed |= state["images"] != before["images"]
             move.note_changed = state["notes"] != before["notes"]
+            move.shown_stderr = widget_stderr(root)
             if kind == "slider":
                 move.readout_after = _readout(control)
                 move.problem = _check_readout(move, direction)
