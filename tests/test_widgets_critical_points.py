@@ -46,7 +46,11 @@ def test_census_starts_on_its_counts(small_census):
     np.testing.assert_allclose(r.naive_index, [1 / 8, 3 / 8, 3 / 8, 1 / 8])
     assert r.naive_minimum == 1 / 8
     left, right = explorer.figure.axes
-    np.testing.assert_allclose([b.get_height() for b in right.patches], same.index_fractions(3))
+    # one bar per j = 0..max_n on fixed axes: j <= n carry the shares, the others are empty
+    heights = [b.get_height() for b in right.patches]
+    assert len(heights) == 9
+    np.testing.assert_allclose(heights[:4], same.index_fractions(3))
+    assert heights[4:] == [0.0] * 5
     assert left.get_yscale() == "log"
     assert f"{r.minima:,} minima" in explorer.note.value and "1,500 random symmetric 3×3" in explorer.note.value
 
@@ -66,7 +70,14 @@ def test_census_every_slider_value_redraws(small_census):
         np.testing.assert_allclose(r.naive_index, naive_index_fractions(n))
         assert f"n = {n}:" in explorer.note.value and f"2<sup>-{n}</sup>" in explorer.note.value
         _, right = explorer.figure.axes
-        assert len(right.patches) == n + 1
+        heights = np.array([b.get_height() for b in right.patches])
+        np.testing.assert_allclose(heights[: n + 1], r.index_fractions)
+        assert not heights[n + 1:].any()                         # the bars beyond n are empty
+        np.testing.assert_allclose(right.get_lines()[0].get_xydata(),
+                                   np.column_stack([np.arange(n + 1), naive_index_fractions(n)]))
+        assert right.get_xlim() == (-0.8, 8.8)                   # the same axes for every n
+        top = right.get_ylim()[1]
+        assert top >= heights.max() and top >= naive_index_fractions(1).max()
     _set(explorer, "n", 1)
     assert explorer.result.saddles == 0                         # a 1x1 Hessian has one direction
     _set(explorer, "n", 8)

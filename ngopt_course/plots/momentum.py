@@ -109,7 +109,7 @@ def plot_gradient_and_velocity(grads, v, ax=None, *, component=1, title=None):
     steps = np.arange(1, grads.size + 1)
     name = "xy"[component]
     ax.plot(steps, grads, "-o", color=DATA_COLOR, lw=1.0, markersize=3, label=f"gradient ∂f/∂{name}")
-    ax.plot(steps, v, "-", color=OPTIMIZER_COLORS["momentum"], lw=2.2, label=f"velocity v (its average, β)")
+    ax.plot(steps, v, "-", color=OPTIMIZER_COLORS["momentum"], lw=2.2, label="velocity v (its average, β)")
     ax.axhline(0.0, color=MARK_COLOR, lw=0.6, alpha=0.5)
     ax.set_xlabel("step t (iterations)")
     ax.set_ylabel(f"∂f/∂{name} and v (dimensionless)")

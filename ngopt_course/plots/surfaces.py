@@ -7,12 +7,13 @@ optimizer has the same colour and marker style everywhere.
 from __future__ import annotations
 
 import numpy as np
+from matplotlib.lines import Line2D
 
 from ..surfaces import get_surface, surface_grid
 from ._figure import axes_or_new
 from .style import MARK_COLOR, OPTIMIZER_COLORS, OPTIMIZER_LABELS
 
-__all__ = ["plot_surface_contours", "plot_path", "plot_loss_curves"]
+__all__ = ["plot_surface_contours", "plot_path", "path_handle", "plot_loss_curves"]
 
 
 def _levels(Z, f_min, num):
@@ -85,7 +86,14 @@ def plot_path(path, optimizer, ax=None, *, label=None, upto=None, markersize=3):
     return ax
 
 
-def plot_loss_curves(losses, ax=None, *, f_min=None, upto=None, log=True):
+
+def path_handle(optimizer, label=None):
+    """A legend entry drawn as ``plot_path`` draws the optimizer's path (widget markers: 2 pt)."""
+    return Line2D([], [], color=OPTIMIZER_COLORS[optimizer], lw=1.4, marker="o", markersize=2,
+                  label=label or OPTIMIZER_LABELS[optimizer])
+
+
+def plot_loss_curves(losses, ax=None, *, f_min=None, upto=None, log=True, decorate=True):
     """Draw loss against step for several optimizers.
 
     Parameters
@@ -94,6 +102,9 @@ def plot_loss_curves(losses, ax=None, *, f_min=None, upto=None, log=True):
         Optimizer key ("gd", ...) -> ``SurfaceRun.losses``.
     f_min : float, optional
         Plot ``f - f_min`` (the gap to the minimum) instead of ``f``, on a log scale.
+    decorate : bool, default True
+        Also set the scale, axis labels, title and legend; False draws the curves only
+        (a widget that labelled the axes once redraws just the curves).
     """
     ax = axes_or_new(ax, (5.0, 3.5))
     for name, values in losses.items():
@@ -104,6 +115,8 @@ def plot_loss_curves(losses, ax=None, *, f_min=None, upto=None, log=True):
         if log:
             y = np.maximum(y, 1e-12)  # a log axis cannot show the exact minimum
         ax.plot(np.arange(y.size), y, color=OPTIMIZER_COLORS[name], lw=1.6, label=OPTIMIZER_LABELS[name])
+    if not decorate:
+        return ax
     if log:
         ax.set_yscale("log")
     ax.set_xlabel("step t (iterations)")

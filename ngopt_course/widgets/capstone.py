@@ -13,9 +13,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import ipywidgets as widgets
-import numpy as np
 from matplotlib.lines import Line2D
 from matplotlib.ticker import NullLocator
+
 from .._validation import check_int
 from ..experiments.capstone import NUM_EPOCHS, OPTIMIZER_NAMES, SETTINGS, CapstoneRun, cost_jitter, data_bounds, train_run
 from ..plots.capstone import cost_curve_style, plot_cost_curves, plot_decision_boundary, shade_decision_regions

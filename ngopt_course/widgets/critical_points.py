@@ -30,12 +30,12 @@ from ..experiments.critical_points import (
 from ..plots.critical_points import (
     CRITICAL_POINT_COLORS,
     index_bar_colors,
-    index_histogram_ylim,
     plot_census_fractions,
     plot_gradient_norm,
     plot_index_histogram,
 )
 from ..plots.style import MARK_COLOR, OPTIMIZER_COLORS, OPTIMIZER_LABELS
+from ..plots.legends import legend_above
 from ..plots.surfaces import plot_path, plot_surface_contours
 from ..surfaces import get_surface, make_optimizer, run_on_surface, surface_grid
 from ._base import Explorer
@@ -60,12 +60,13 @@ PLATEAU_SURFACES = {
 #: A point counts as "on flat ground" where the gradient is shorter than this.
 FLAT_GRADIENT = 0.05
 _NORM_FLOOR = 1e-5
-
-
-def _two_axes(figure, widths=(0.40, 0.40)):
-    left = figure.add_axes((0.07, 0.14, widths[0], 0.75))
-    right = figure.add_axes((0.58, 0.14, widths[1], 0.75))
-    return left, right
+#: The plateau explorer's range of gradient lengths: after arriving they shrink to rounding
+#: level (1e-16), not worth the axis; above 1,000 a run has diverged (the note says so).
+_NORM_RANGE = (_NORM_FLOOR, 1e3)
+#: The census's titles, in axes fractions: above two rows of legend.
+_TITLE_Y = 1.16
+#: The plateau explorer's titles: above one row of legend.
+_TITLE_Y_ONE_ROW = 1.08
 
 
 def _no_minor_ticks(*axes):
@@ -119,45 +120,54 @@ class CensusExplorer(Explorer):
         )
 
     def draw(self, result):
-        left, right = _two_axes(self.figure, widths=(0.40, 0.38))
+        # Room above the axes for two legend rows (legends cover no data) and the title.
+        left = self.figure.add_axes((0.07, 0.14, 0.40, 0.64))
+        right = self.figure.add_axes((0.58, 0.14, 0.38, 0.64))
         plot_census_fractions(self.census.dims, self._fractions, self.census.num_samples, ax=left,
-                              naive=self._naive, title="Share of random Hessians, n = 1..20")
-        left.axvline(result.n, color=MARK_COLOR, lw=1.0, alpha=0.5)
-        left.legend(fontsize=6.5, loc="center right")
-        plot_index_histogram(result.n, result.index_fractions, ax=right, naive=result.naive_index,
-                             title=self._histogram_title(result))
-        right.set_title(right.get_title(), y=1.0)   # a fixed height: placing it measures every tick label
+                              naive=self._naive, title="Measured share of random Hessians, n = 1..20")
+        left.set_title(left.get_title(), y=_TITLE_Y)
+        handles, labels = left.get_legend_handles_labels()
+        legend_above(left, handles, [label.replace(" (measured)", "") for label in labels], ncol=3, fontsize=6.5)
+        self._marker = left.axvline(result.n, color=MARK_COLOR, lw=1.0, alpha=0.5)
         _no_minor_ticks(left)
-        # Moving: the marked n on the left (and the legend it may pass under) and the
-        # right panel, whose bars and ranges follow n.
-        self._marker = left.get_lines()[-1]
-        self.moving = [self._marker, left.get_legend(), right]
+        # Right: the same axes for every n (j = 0..max_n, the tallest share of any n), so
+        # the bars are all that move: the learner sees the shares spread and shift with n.
+        max_n = self.census.dims[-1]
+        plot_index_histogram(max_n, np.zeros(max_n + 1), ax=right, naive=np.zeros(max_n + 1), title=" ")
+        legend = right.get_legend()
+        legend_above(right, legend.legend_handles,
+                     [text.get_text().replace(" (measured)", "") for text in legend.get_texts()], ncol=2, fontsize=6.5)
+        right.set_ylim(0.0, 1.05 * self._tallest_share)
+        self._bars, self._dots = list(right.patches), right.get_lines()[0]
+        right.set_title(self._histogram_title(result), y=_TITLE_Y)
+        self.moving = [self._marker, *self._bars, self._dots, right.title]
+        self.update(result)
+
+    @property
+    def _tallest_share(self):
+        """The tallest bar or naive dot over every n on the slider: the right panel's fixed top."""
+        c = self.census
+        return max(max(float(np.max(c.index_fractions(n))), float(np.max(naive_index_fractions(n))))
+                   for n in c.dims)
 
     @staticmethod
     def _histogram_title(result):
         return f"n = {result.n}: how many directions curve down"
 
     def update(self, result):
-        """Move the mark; set the bars' heights and colours, the dots and ranges as the plot helper does."""
-        self._marker.set_xdata([result.n, result.n])
-        right = self.moving[-1]
+        """Move the mark; the bars of j = 0..n get their shares and colours, the rest height 0."""
         n = result.n
-        bars = list(right.patches)                # one bar per j = 0..n: add or remove the difference
-        if len(bars) < n + 1:
-            j = np.arange(len(bars), n + 1)
-            bars += list(right.bar(j, np.zeros(j.size), width=0.8))
-        for bar in bars[n + 1:]:
-            bar.remove()
-        for bar, height, colour in zip(bars, result.index_fractions, index_bar_colors(n)):
+        self._marker.set_xdata([n, n])
+        heights = np.zeros(len(self._bars))
+        heights[: n + 1] = result.index_fractions
+        colours = index_bar_colors(n)
+        for j, (bar, height) in enumerate(zip(self._bars, heights)):
             bar.set_height(height)
-            bar.set_facecolor(colour)
-        dots = right.get_lines()[0]
-        dots.set_data(np.arange(n + 1), result.naive_index)
-        right.set_title(self._histogram_title(result), y=1.0)
-        right.set_ylim(*index_histogram_ylim(result.index_fractions, result.naive_index))
-        right.set_xlim(-0.8, n + 0.8)
+            if j <= n:
+                bar.set_facecolor(colours[j])
+        self._dots.set_data(np.arange(n + 1), result.naive_index)
+        self._dots.axes.set_title(self._histogram_title(result), y=_TITLE_Y)
         return True
-
 
     def describe(self, result):
         r = result
@@ -279,22 +289,32 @@ class PlateauExplorer(Explorer):
         return result.path[: max(last, 1)]
 
     @staticmethod
-    def _path_label(result):
-        return f"{OPTIMIZER_LABELS[result.optimizer]}, α = {result.learning_rate:.3g}"
+    def _left_title(result):
+        return f"{get_surface(result.surface).title} (α = {result.learning_rate:.3g})"
 
     def draw(self, result):
-        left, right = _two_axes(self.figure)
+        # Room above the axes for a legend row (legends cover no data) and the title.
+        left = self.figure.add_axes((0.07, 0.14, 0.40, 0.68))
+        right = self.figure.add_axes((0.58, 0.14, 0.40, 0.68))
         s = get_surface(result.surface)
         plot_surface_contours(s, ax=left, grid=self._grids[s.name])
-        plot_path(self._shown_path(result), result.optimizer, ax=left, label=self._path_label(result))
-        left.legend(fontsize=7, loc="lower right")
+        plot_path(self._shown_path(result), result.optimizer, ax=left)
+        left.set_title(self._left_title(result), y=_TITLE_Y_ONE_ROW)
+        legend_above(left, left.get_legend_handles_labels()[0])
         plot_gradient_norm(result.norms, ax=right, optimizer=result.optimizer, threshold=FLAT_GRADIENT,
                            title="Length of the gradient along the path")
+        right.set_title(right.get_title(), y=_TITLE_Y_ONE_ROW)
+        right.get_legend().remove()
+        legend_above(right, right.get_legend_handles_labels()[0])
         _no_minor_ticks(right)
-        self._mark_arrival(right, result)
-        # Moving: the path and its legend; the right panel (its step and length axes follow
-        # the run). The contours, landmarks and axes stay: each surface has its own figure.
-        self.moving = [left.get_lines()[-1], left.get_legend(), right]
+        line, text = self._mark_arrival(right, result)
+        # Fixed axes, so only the runs move: every step of this surface, and gradient
+        # lengths from the rounding floor to 1,000 (a run that diverges leaves at the top).
+        right.set_xlim(-0.04 * s.num_steps, 1.04 * s.num_steps)
+        right.set_ylim(*_NORM_RANGE)
+        # Moving: the path, the left title (it names alpha), the gradient's length and the
+        # "arrived" mark. The contours, axes and legends stay: each surface has its own figure.
+        self.moving = [left.get_lines()[-1], left.title, right.get_lines()[0], line, text]
 
     def layer_key(self, result):
         return result.surface
@@ -305,9 +325,6 @@ class PlateauExplorer(Explorer):
 
         ``mark``: the (line, label) drawn before, moved instead of drawn again.
         """
-        if result.norms.min() < _NORM_FLOOR:
-            # after arriving the gradient shrinks to rounding level (1e-16): not worth the axis
-            ax.set_ylim(bottom=_NORM_FLOOR)
         step = result.steps_to_tol if result.steps_to_tol is not None else 0
         if mark is None:
             line = ax.axvline(step, color=MARK_COLOR, lw=1.0, ls="--")
@@ -322,29 +339,23 @@ class PlateauExplorer(Explorer):
         return line, text
 
     def update(self, result):
-        path, legend, right = self.moving
+        path, title, norm_line, line, text = self.moving
+        left, right = path.axes, norm_line.axes
         colour = OPTIMIZER_COLORS[result.optimizer]
         shown = self._shown_path(result)
         path.set_data(shown[:, 0], shown[:, 1])
-        path.set_color(colour)
-        path.set_label(self._path_label(result))
-        legend.legend_handles[-1].set_color(colour)
-        legend.get_texts()[-1].set_text(self._path_label(result))
-        # the right panel as plot_gradient_norm and _mark_arrival draw it, on the same artists
-        norm_line = right.get_lines()[0]
-        norms = np.maximum(result.norms, 1e-16)
+        title.set_text(self._left_title(result))
+        norms = np.maximum(result.norms, 1e-16)  # as plot_gradient_norm draws them
         norm_line.set_data(np.arange(norms.size), norms)
-        norm_line.set_color(colour)
-        norm_line.set_label(OPTIMIZER_LABELS[result.optimizer])
-        right_legend = right.get_legend()
-        right_legend.legend_handles[0].set_color(colour)
-        right_legend.get_texts()[0].set_text(OPTIMIZER_LABELS[result.optimizer])
-        line, text = right.get_lines()[2], right.texts[0]     # the "arrived" mark: moved, not redrawn
-        line.set_visible(False)                   # (not part of the ranges, as when it was absent)
-        right.set_autoscaley_on(True)
-        right.relim(visible_only=True)
-        right.autoscale_view()
         self._mark_arrival(right, result, (line, text))
+        if path.get_color() != colour:           # another optimizer: its colour, in the legends too
+            for artist in (path, norm_line, left.get_legend().legend_handles[-1],
+                           right.get_legend().legend_handles[0]):
+                artist.set_color(colour)
+            label = OPTIMIZER_LABELS[result.optimizer]
+            left.get_legend().get_texts()[-1].set_text(label)
+            right.get_legend().get_texts()[0].set_text(label)
+            self.restyle_background()
         return True
 
     def describe(self, result):

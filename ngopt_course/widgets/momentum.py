@@ -13,15 +13,17 @@ from dataclasses import dataclass
 from typing import Optional
 
 import numpy as np
+from matplotlib.lines import Line2D
 
 from .._validation import check_int, check_real
 from ..experiments.convergence import gradient_descent_rate, momentum_divergence_boundary, momentum_rate_map
 from ..optimizers import Momentum
 from ..plots.momentum import plot_rate_map, region_label_positions
 from ..plots.style import MARK_COLOR
-from ..plots.surfaces import plot_path, plot_surface_contours
+from ..plots.legends import legend_above
+from ..plots.surfaces import path_handle, plot_path, plot_surface_contours
 from ..surfaces import get_surface, run_on_surface
-from .surface_race import SurfaceRaceExplorer, bowl_curvatures, describe_run
+from .surface_race import TITLE_Y, SurfaceRaceExplorer, bowl_curvatures, describe_run
 
 __all__ = [
     "LEARNING_RATES",
@@ -72,7 +74,7 @@ class MomentumExplorer(SurfaceRaceExplorer):
     """
 
     #: contour panel, rate-map panel, colour bar (figure fractions)
-    PANELS = ((0.075, 0.13, 0.385, 0.77), (0.55, 0.13, 0.33, 0.77), (0.895, 0.13, 0.015, 0.77))
+    PANELS = ((0.075, 0.13, 0.385, 0.69), (0.55, 0.13, 0.33, 0.69), (0.895, 0.13, 0.015, 0.69))
 
     def __init__(self, surface="elongated_bowl", learning_rate=0.18, beta=0.9, *, num_steps=NUM_STEPS):
         surface = get_surface(surface)
@@ -113,27 +115,32 @@ class MomentumExplorer(SurfaceRaceExplorer):
     def draw_static(self, axes):
         left, right, bar = axes
         plot_surface_contours(self.surface, ax=left, grid=self.grid, num_levels=12)
-        left.set_title(" ")                      # the overlay writes the title (it names alpha)
-        plot_rate_map(self.rate_map, ax=right, label_positions=self.label_positions, colorbar_ax=bar,
-                      title="Momentum's rate ρ on this bowl")
-        right.title.set_fontsize(10)
-        right.get_legend().remove()              # the overlay's legend includes the marker
+        left.set_title(" ")                      # the overlay writes the titles (they name alpha, beta, rho)
+        legend_above(left, [*left.get_legend_handles_labels()[0], path_handle("gd"), path_handle("momentum")])
+        plot_rate_map(self.rate_map, ax=right, label_positions=self.label_positions, colorbar_ax=bar)
+        right.set_title(" ")
+        right.get_legend().remove()              # a row above the map instead: it covers no region
+        legend_above(right, [*right.get_legend_handles_labels()[0], self._setting_marker(right, [], [])])
+
+    @staticmethod
+    def _setting_marker(ax, alpha, beta, **kwargs):
+        """The white dot of the sliders' (alpha, beta) on the rate map (empty: its legend entry)."""
+        style = dict(color="white", markeredgecolor=MARK_COLOR, markeredgewidth=1.5, markersize=8)
+        if not kwargs:                           # a legend handle, not drawn on the axes
+            return Line2D(alpha, beta, marker="o", linestyle="none", label="your (α, β)", **style)
+        return ax.plot(alpha, beta, "o", **style, **kwargs)
 
     def draw_overlay(self, result, axes):
         left, right = axes
         plot_path(result.gd_path, "gd", ax=left, markersize=2, upto=self.upto(result.gd_path, result.gd_diverged))
         plot_path(result.momentum_path, "momentum", ax=left, markersize=2,
-                  upto=self.upto(result.momentum_path, result.momentum_diverged),
-                  label=f"momentum, β = {result.beta:.2f}")
-        left.set_title(f"α = {result.learning_rate:g}: {self.num_steps} steps from the start", fontsize=10, y=1.0)
-        left.legend(fontsize=7, loc="lower right", framealpha=0.85)
-        best_alpha, best_beta, best_rho = self.rate_map.best
-        right.plot(best_alpha, best_beta, "*", color="white", markeredgecolor=MARK_COLOR, markersize=11,
-                   label=f"best: ρ = {best_rho:.2f}")
-        right.plot(result.learning_rate, result.beta, "o", color="white", markeredgecolor=MARK_COLOR,
-                   markeredgewidth=1.5, markersize=8,
-                   label=f"α = {result.learning_rate:g}, β = {result.beta:.2f}: ρ = {result.momentum_rate:.3f}")
-        right.legend(fontsize=7, loc="lower right", framealpha=0.85)
+                  upto=self.upto(result.momentum_path, result.momentum_diverged))
+        left.set_title(f"α = {result.learning_rate:g}, β = {result.beta:.2f}: {self.num_steps} steps from the start",
+                       fontsize=10, y=TITLE_Y)
+        self._setting_marker(right, [result.learning_rate], [result.beta], zorder=3,
+                             label=f"α = {result.learning_rate:g}, β = {result.beta:.2f}")
+        right.set_title(f"Momentum's rate on this bowl: ρ = {result.momentum_rate:.3f} at your (α, β)",
+                        fontsize=10, y=TITLE_Y)
 
     def describe(self, result):
         return result.note

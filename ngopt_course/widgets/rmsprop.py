@@ -12,13 +12,15 @@ from dataclasses import dataclass
 from typing import Optional
 
 import numpy as np
+from matplotlib.lines import Line2D
 
 from .._validation import check_int, check_real
 from ..optimizers import RMSProp
-from ..plots.style import MARK_COLOR
-from ..plots.surfaces import plot_loss_curves, plot_path, plot_surface_contours
+from ..plots.style import MARK_COLOR, OPTIMIZER_COLORS, OPTIMIZER_LABELS
+from ..plots.legends import legend_above
+from ..plots.surfaces import path_handle, plot_loss_curves, plot_path, plot_surface_contours
 from ..surfaces import get_surface, run_on_surface
-from .surface_race import SurfaceRaceExplorer, bowl_curvatures, describe_run
+from .surface_race import TITLE_Y, SurfaceRaceExplorer, bowl_curvatures, describe_run
 
 __all__ = ["RMSPROP_LEARNING_RATES", "RMSPropResult", "RMSPropExplorer", "rmsprop_explorer"]
 
@@ -68,7 +70,7 @@ class RMSPropExplorer(SurfaceRaceExplorer):
     """
 
     #: contour panel, loss panel (figure fractions)
-    PANELS = ((0.075, 0.13, 0.40, 0.77), (0.58, 0.13, 0.40, 0.77))
+    PANELS = ((0.075, 0.13, 0.40, 0.69), (0.58, 0.13, 0.40, 0.69))
 
     def __init__(self, surface="elongated_bowl", learning_rate=0.1, beta=0.9, *, epsilon=1e-8,
                  num_steps=NUM_STEPS):
@@ -110,6 +112,7 @@ class RMSPropExplorer(SurfaceRaceExplorer):
         left, right = axes
         plot_surface_contours(self.surface, ax=left, grid=self.grid, num_levels=12)
         left.set_title(" ")                      # the overlay writes the titles
+        legend_above(left, [*left.get_legend_handles_labels()[0], path_handle("gd"), path_handle("rmsprop")])
         right.set_yscale("log")
         right.set_xlim(0, self.num_steps)
         right.set_ylim(*LOSS_LIMITS)
@@ -118,20 +121,20 @@ class RMSPropExplorer(SurfaceRaceExplorer):
                    ha="right", va="bottom", fontsize=7)
         right.set_xlabel("step t (iterations)")
         right.set_ylabel("f − f_min (loss above the minimum)")
+        right.set_title("Loss along the way (log scale)", fontsize=10, y=TITLE_Y)
+        legend_above(right, [Line2D([], [], color=OPTIMIZER_COLORS[key], lw=1.6, label=OPTIMIZER_LABELS[key])
+                             for key in ("gd", "rmsprop")])
 
     def draw_overlay(self, result, axes):
         left, right = axes
         plot_path(result.gd_path, "gd", ax=left, markersize=2, upto=self.upto(result.gd_path, result.gd_diverged))
         plot_path(result.rmsprop_path, "rmsprop", ax=left, markersize=2,
-                  upto=self.upto(result.rmsprop_path, result.rmsprop_diverged),
-                  label=f"RMSProp, β = {result.beta:g}")
-        left.set_title(f"α = {result.learning_rate:g}: {self.num_steps} steps from the start", fontsize=10, y=1.0)
-        left.legend(fontsize=7, loc="lower right", framealpha=0.85)
+                  upto=self.upto(result.rmsprop_path, result.rmsprop_diverged))
+        left.set_title(f"α = {result.learning_rate:g}, β = {result.beta:g}: {self.num_steps} steps from the start",
+                       fontsize=10, y=TITLE_Y)
         # run_on_surface keeps only finite values; a diverging loss leaves the axis at the top
         plot_loss_curves({"gd": result.gd_losses, "rmsprop": result.rmsprop_losses}, ax=right,
-                         f_min=self.surface.f_min)
-        right.set_title("Loss along the way (log scale)", fontsize=10, y=1.0)
-        right.legend(fontsize=7, loc="upper right", framealpha=0.85)   # a fixed place: "best" is slow
+                         f_min=self.surface.f_min, decorate=False)
 
     def describe(self, result):
         return result.note

@@ -17,7 +17,10 @@ from ..optimizers import GradientDescent
 from ..surfaces import get_surface, run_on_surface, surface_grid
 from ._base import Explorer
 
-__all__ = ["SurfaceRaceExplorer", "bowl_curvatures", "describe_run"]
+__all__ = ["SurfaceRaceExplorer", "TITLE_Y", "bowl_curvatures", "describe_run"]
+
+#: Height of the moving titles, in axes fractions: above the legend row of ``legend_above``.
+TITLE_Y = 1.09
 
 
 def bowl_curvatures(surface="elongated_bowl"):
