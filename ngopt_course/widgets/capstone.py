@@ -20,6 +20,7 @@ from .._validation import check_int
 from ..experiments.capstone import NUM_EPOCHS, OPTIMIZER_NAMES, SETTINGS, CapstoneRun, cost_jitter, data_bounds, train_run
 from ..plots.capstone import cost_curve_style, plot_cost_curves, plot_decision_boundary, shade_decision_regions
 from ..plots.style import MARK_COLOR, OPTIMIZER_COLORS, OPTIMIZER_LABELS
+from ..plots.legends import legend_above
 from ._base import Explorer
 
 __all__ = ["CapstoneExplorer", "CapstoneResult", "capstone_explorer", "SETTING_LINESTYLES"]
@@ -27,6 +28,9 @@ __all__ = ["CapstoneExplorer", "CapstoneResult", "capstone_explorer", "SETTING_L
 #: How each learning-rate setting is drawn (the colour is the optimizer's).
 SETTING_LINESTYLES = {"small": "-", "large": ":", "decay": "--"}
 
+
+#: Titles above the legends, in axes fractions (two rows of legend on the left).
+_TITLE_Y = 1.15
 
 @dataclass(frozen=True)
 class CapstoneResult:
@@ -120,8 +124,9 @@ class CapstoneExplorer(Explorer):
         return sorted(self.runs, key=lambda k: (OPTIMIZER_NAMES.index(k[0]), list(SETTINGS).index(k[1])))
 
     def draw(self, result):
-        left = self.figure.add_axes((0.07, 0.14, 0.50, 0.75))
-        right = self.figure.add_axes((0.66, 0.14, 0.31, 0.75))
+        # Room above the axes for the legends (they cover no data) and the titles.
+        left = self.figure.add_axes((0.07, 0.14, 0.50, 0.66))
+        right = self.figure.add_axes((0.66, 0.14, 0.31, 0.66))
         keys = self._keys()
         plot_cost_curves(
             {k: self.runs[k].epoch_costs for k in keys}, {k: k[0] for k in keys}, ax=left,
@@ -130,14 +135,18 @@ class CapstoneExplorer(Explorer):
             styles={k: {"ls": SETTING_LINESTYLES[k[1]]} for k in keys},
             title="Cost per epoch (chosen run thick)",
         )
-        # a compact legend: colour = optimizer, line style = learning-rate setting
+        left.set_title(left.get_title(), y=_TITLE_Y)
+        # a compact legend: colour = optimizer (first row), line style = learning-rate setting (second)
         shown_optimizers = [o for o in OPTIMIZER_NAMES if any(k[0] == o for k in keys)]
         shown_settings = [s for s in SETTINGS if any(k[1] == s for k in keys)]
-        handles = [Line2D([], [], color=OPTIMIZER_COLORS[o], lw=1.5, label=OPTIMIZER_LABELS[o])
+        colours = [Line2D([], [], color=OPTIMIZER_COLORS[o], lw=1.5, label=OPTIMIZER_LABELS[o])
                    for o in shown_optimizers]
-        handles += [Line2D([], [], color=MARK_COLOR, lw=1.0, ls=SETTING_LINESTYLES[s], label=SETTINGS[s].label)
-                    for s in shown_settings]
-        left.legend(handles=handles, fontsize=6.5, loc="lower left", framealpha=0.9)
+        styles = [Line2D([], [], color=MARK_COLOR, lw=1.0, ls=SETTING_LINESTYLES[s], label=SETTINGS[s].label)
+                  for s in shown_settings]
+        columns = max(len(colours), len(styles))
+        colours += [Line2D([], [], alpha=0.0, label=" ")] * (columns - len(colours))   # blank cells
+        styles += [Line2D([], [], alpha=0.0, label=" ")] * (columns - len(styles))
+        legend_above(left, [h for pair in zip(colours, styles) for h in pair], ncol=columns, fontsize=6.5)
         # no minor ticks on the log axis: they would be rebuilt on every redraw (half its time)
         left.yaxis.set_minor_locator(NullLocator())
         self._drawn_keys = keys
@@ -148,9 +157,16 @@ class CapstoneExplorer(Explorer):
             return
         run = result.run
         plot_decision_boundary(run.grid, self.X, self.Y, ax=right, markersize=8, title=self._boundary_title(run))
-        # Moving: the curves (restyled: the chosen one thick), the legend over them and
-        # the decision panel, whose shading changes; the cost panel's axes and ticks stay.
-        self.moving = [*left.get_lines(), left.get_legend(), right]
+        right.set_title(right.get_title(), y=_TITLE_Y)
+        right.get_legend().remove()
+        legend_above(right, right.get_legend_handles_labels()[0], fontsize=6.5)
+        self._set_moving()
+
+    def _set_moving(self):
+        """The curves (restyled: the chosen one thick), and on the right the shading, the examples
+        over it, the spines over both and the title; the axes, ticks and legends stay."""
+        left, right = self.figure.axes
+        self.moving = [*left.get_lines(), *right.collections, *right.spines.values(), right.title]
 
     @staticmethod
     def _boundary_title(run):
@@ -171,7 +187,8 @@ class CapstoneExplorer(Explorer):
         for artist in set(right.collections) - before:
             if artist.filled:                     # the shading under the examples, as plot_decision_boundary
                 artist.set_zorder(0.5)            # draws it (the boundary line stays above them)
-        right.set_title(self._boundary_title(result.run))
+        right.set_title(self._boundary_title(result.run), y=_TITLE_Y)
+        self._set_moving()
         return True
 
     def describe(self, result):

@@ -622,7 +622,8 @@ class DragTiming:
 
     def summary(self):
         return (f"slider {self.label!r} dragged {self.seconds:.1f} s: {self.per_second:.1f} pictures/s "
-                f"({self.pictures} pictures for {self.values} values shown), last picture "
+                f"({self.pictures} pictures for {self.values} values shown, "
+                f"{self.values / self.seconds if self.seconds > 0 else float('nan'):.1f} values/s), last picture "
                 f"{self.release_to_last * 1e3:.0f} ms after release ({self.pictures_after_release} after it)")
 
 
@@ -652,12 +653,15 @@ _COLLECT_JS = """(root) => {
 }"""
 
 
-def time_slider_drag(page, root, slider, *, seconds=2.0, interval_ms=40, settle=1.5):
+def time_slider_drag(page, root, slider, *, seconds=2.0, round_trips=2, interval_ms=15, settle=1.5):
     """Drag ``slider`` of widget ``root`` back and forth for ``seconds``; return a DragTiming.
 
-    The handle goes most of the way to the far end of the track and back, a mouse move
-    every ``interval_ms`` (plus Playwright's own time), then is released; pictures are counted
-    until none has come for ``settle`` seconds with the kernel idle.
+    The handle goes most of the way to the far end of the track and back ``round_trips``
+    times, a mouse move every ``interval_ms`` (plus Playwright's own time, about as much
+    again: some 30 moves a second, as a hand scrubbing a slider), then is released;
+    pictures are counted until none has come for ``settle`` seconds with the kernel idle.
+    Two round trips give a slider with few stops (a dozen mini-batch sizes) more than ten
+    new values a second, so the count measures how fast pictures come, not the stops.
     """
     handle = slider.locator(".noUi-handle").first
     track = slider.locator(".noUi-base").first
@@ -679,8 +683,9 @@ def time_slider_drag(page, root, slider, *, seconds=2.0, interval_ms=40, settle=
     down = page.evaluate("() => performance.now()")
     began = time.monotonic()
     while (phase := (time.monotonic() - began) / seconds) < 1.0:
-        # there and back at an even pace: 0 -> 1 -> 0 of the reach over `seconds`
-        shift = reach * (2 * phase if phase <= 0.5 else 2 * (1 - phase))
+        # there and back at an even pace, round_trips times: 0 -> 1 -> 0 of the reach each
+        trip = (phase * round_trips) % 1.0
+        shift = reach * (2 * trip if trip <= 0.5 else 2 * (1 - trip))
         if vertical:
             page.mouse.move(x, y + shift)
         else:
