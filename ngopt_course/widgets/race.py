@@ -48,7 +48,10 @@ __all__ = [
 ]
 
 #: The choices of the sliders. Betas close to 1 matter most, so they are listed, not spaced evenly.
-LEARNING_RATE_SCALES = (0.1, 0.25, 0.5, 1.0, 2.0, 3.0, 5.0)
+#: The alpha multiplier is the slider learners drag to see the race change: about six
+#: stops per factor of 10 (roughly geometric, round numbers), so the picture follows the hand.
+LEARNING_RATE_SCALES = (0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0, 1.25, 1.5, 2.0, 2.5,
+                        3.0, 4.0, 5.0)
 MOMENTUM_BETAS = (0.0, 0.5, 0.8, 0.9, 0.95, 0.99)
 RMSPROP_BETAS = (0.0, 0.5, 0.9, 0.99, 0.999)
 ADAM_BETA1S = (0.0, 0.5, 0.8, 0.9, 0.95, 0.99)
