@@ -476,33 +476,33 @@ def run_on_surface(surface, optimizer, start=None, num_steps=None, tol=None, max
     steps_to_tol = None
     diverged = False
     t = 0
-    while True:
-        # A diverging run overflows: evaluate quietly, then look at the numbers.
-        with np.errstate(over="ignore", invalid="ignore"):
+    # A diverging run overflows: every step evaluates quietly, then looks at the numbers.
+    # (One errstate for the whole loop: entering one per step cost about a tenth of a run.)
+    with np.errstate(over="ignore", invalid="ignore"):
+        while True:
             loss = float(surface.f(w[0], w[1]))
             dfdx, dfdy = surface.grad(w[0], w[1])
             grad = np.array([dfdx, dfdy], dtype=float)
             inside = np.isfinite(w).all() and float(np.hypot(w[0], w[1])) <= max_radius  # hypot may overflow
-        if not (inside and np.isfinite(loss) and np.isfinite(grad).all()):
-            diverged = True
-            break
-        path[t] = w
-        losses[t] = loss
-        if steps_to_tol is None:
-            with np.errstate(over="ignore"):  # a gradient norm beyond 1e308 is just not < tol
+            if not (inside and np.isfinite(loss) and np.isfinite(grad).all()):
+                diverged = True
+                break
+            path[t] = w
+            losses[t] = loss
+            if steps_to_tol is None:
+                # (a gradient norm beyond 1e308 is just not < tol)
                 gap = loss - surface.f_min if surface.f_min is not None else float(np.hypot(*grad))
-            if gap < tol:
-                steps_to_tol = t
-        if t == num_steps:
-            break
-        try:
-            with np.errstate(over="ignore", invalid="ignore"):  # for optimizers other than the course's
-                optimizer.step(params, {"w": grad}, state)
-        except StepOverflowError:  # the course's optimizers report an update that overflowed
-            diverged = True
+                if gap < tol:
+                    steps_to_tol = t
+            if t == num_steps:
+                break
+            try:
+                optimizer.step(params, {"w": grad}, state)   # (quiet for optimizers other than the course's)
+            except StepOverflowError:  # the course's optimizers report an update that overflowed
+                diverged = True
+                t += 1
+                break
             t += 1
-            break
-        t += 1
     if diverged and t == 0:
         raise ValueError(
             f"start == {tuple(float(c) for c in w)}: f or its gradient is not finite there, or it lies "
