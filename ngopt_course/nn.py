@@ -216,8 +216,14 @@ def sigmoid(Z):
     return np.exp(-np.logaddexp(0, -Z))
 
 
-def _forward(X, params, L, relu):
-    """Return Z[L] and caches[l-1] = (A[l-1], Z[l]) for l = 1..L."""
+def _forward(X, params, L, relu, keep_Z=True):
+    """Return Z[L] and caches[l-1] = (A[l-1], Z[l]) for l = 1..L.
+
+    ``keep_Z=False`` (backprop's own call): a hidden layer's A[l] = g(Z[l]) is written
+    over Z[l], one array of (n[l], m) less per layer and step, and the cache holds A[l]
+    in Z[l]'s place: backprop reads only its sign (ReLU: Z > 0 exactly where A > 0) or
+    A itself (tanh).
+    """
     caches = []
     A = X
     for l in range(1, L + 1):
@@ -225,7 +231,8 @@ def _forward(X, params, L, relu):
         Z += params[f"b{l}"]                  # in place: Z is a fresh array
         caches.append((A, Z))
         if l < L:
-            A = np.maximum(Z, 0) if relu else np.tanh(Z)
+            out = None if keep_Z else Z
+            A = np.maximum(Z, 0, out=out) if relu else np.tanh(Z, out=out)
     return Z, caches
 
 
@@ -250,7 +257,7 @@ def _cost_from_ZL(ZL, Y, params, L, lambd):
 
 def _cost_and_grads(X, Y, params, L, lambd, relu):
     """The training step's work, without argument checks: (J, grads)."""
-    ZL, caches = _forward(X, params, L, relu)
+    ZL, caches = _forward(X, params, L, relu, keep_Z=False)
     cost, softplus = _cost_from_ZL(ZL, Y, params, L, lambd)
     m = X.shape[1]
     inv_m = 1.0 / m
@@ -271,10 +278,12 @@ def _cost_and_grads(X, Y, params, L, lambd, relu):
             # One output unit: W.T @ dZ is an outer product (k = 1), which BLAS does 4x
             # slower than broadcasting; the products are the same numbers.
             dA = W.T * dZ if W.shape[0] == 1 else W.T @ dZ
+            # dZ = dA * g'(Z[l-1]), in place: dA is a fresh array
             if relu:
-                dZ = dA * (caches[l - 2][1] > 0)  # g'(Z) = 1 where Z > 0, else 0
+                dA *= A_prev > 0                  # g'(Z) = 1 where Z > 0 (where A > 0), else 0
             else:
-                dZ = dA * (1 - A_prev * A_prev)   # g'(Z) = 1 - tanh(Z)^2, A[l-1] = tanh(Z[l-1])
+                dA *= 1 - A_prev * A_prev         # g'(Z) = 1 - tanh(Z)^2, A[l-1] = tanh(Z[l-1])
+            dZ = dA
     # Same key order as params, so the dicts print and iterate alike.
     return cost, {key: grads[key] for key in params}
 
