@@ -13,6 +13,7 @@ import ipywidgets
 import pytest
 
 from ngopt_course.widgets import EXPLORERS, Explorer
+from ngopt_course.widgets._base import NOTE_DELAY
 
 
 class Counting(Explorer):
@@ -31,6 +32,9 @@ class Counting(Explorer):
 
     def draw(self, result):
         self.figure.add_axes((0.1, 0.1, 0.8, 0.8)).plot([0, 1], [0, result])
+
+    def describe(self, result):
+        return f"beta = {result}"
 
 
 def _from_browser(control, value):
@@ -151,3 +155,35 @@ def test_explorers_with_their_own_change_handler_defer_too(name, key):
     assert asyncio.run(message())
     assert explorer.values[key] == target
     assert explorer.image.value != before
+
+
+def test_the_note_of_browser_changes_comes_once_the_hand_rests():
+    explorer = Counting()
+    notes = []
+    explorer.note.observe(lambda change: notes.append(change["new"]), names="value")
+
+    async def drag():
+        for value in (0.6, 0.7):
+            _from_browser(explorer.controls["beta"], value)
+            await asyncio.sleep(0)                    # each value drawn at once ...
+        during = (explorer.result, explorer.note.value)
+        await asyncio.sleep(NOTE_DELAY * 1.5)         # ... the note once the hand rests
+        return during
+
+    assert asyncio.run(drag()) == (0.7, "beta = 0.9")
+    assert notes == ["beta = 0.7"]                    # one note, the latest
+
+
+def test_a_python_change_sets_the_note_at_once_and_drops_a_waiting_one():
+    explorer = Counting()
+
+    async def drag_then_cell():
+        _from_browser(explorer.controls["beta"], 0.6)
+        await asyncio.sleep(0)
+        explorer.controls["beta"].value = 0.8         # a cell runs before the note's time
+        now = explorer.note.value
+        await asyncio.sleep(NOTE_DELAY * 1.5)
+        return now
+
+    assert asyncio.run(drag_then_cell()) == "beta = 0.8"
+    assert explorer.note.value == "beta = 0.8"        # the waiting 0.6 note never came

@@ -285,7 +285,7 @@ class RaceExplorer(Explorer):
             update_race(self.result.race, *layer.axes, self.result.step)
         self.figure, self._axes, self._moving = layer.figure, layer.axes, layer.moving
         self.image.value = self._render(layer)
-        self.note.value = self.describe(self.result)
+        self.show_note(self.describe(self.result))
         self.last_redraw_seconds = time.perf_counter() - start
 
     def _new_layer(self, result):
