@@ -27,7 +27,7 @@ How to run
     python benchmarks/course_runtime.py --runs 1 --no-cold
     python benchmarks/course_runtime.py --only 01 04      # notebooks whose name contains these
 
-Needs nbclient and ipykernel (in requirements.txt) and about 450 MB of free disk for
+Needs nbclient (the `test` extra) and ipykernel (requirements.txt) and about 450 MB of free disk for
 the cold run. Target (issue 8): the course under 2 minutes in total on 2 cores, each
 notebook under 30 s.
 """

@@ -187,3 +187,17 @@ def test_a_python_change_sets_the_note_at_once_and_drops_a_waiting_one():
 
     assert asyncio.run(drag_then_cell()) == "beta = 0.8"
     assert explorer.note.value == "beta = 0.8"        # the waiting 0.6 note never came
+
+
+def test_a_redraw_left_waiting_on_a_closed_loop_does_not_hold_back_the_next():
+    explorer = Counting()
+    closed = asyncio.new_event_loop()
+    closed.close()
+    explorer._redraw_pending = closed                # scheduled there, never run: the loop closed
+
+    async def message():
+        _from_browser(explorer.controls["beta"], 0.6)
+        await asyncio.sleep(0)
+
+    asyncio.run(message())
+    assert explorer.drawn == [0.9, 0.6]

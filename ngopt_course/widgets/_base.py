@@ -112,7 +112,7 @@ class Explorer(widgets.VBox):
         # One change at a time: matplotlib's artists and canvas are not thread-safe, and a
         # kernel may hand widget messages to another thread while a redraw is under way.
         self._redraw_lock = threading.RLock()
-        self._redraw_pending = False  # a redraw for a browser change is scheduled (see _redraw_for)
+        self._redraw_pending = None   # the event loop a redraw for a browser change waits on (_redraw_for)
         self._note_loop = None        # set while such a redraw runs: the note waits (see show_note)
         self._note_timer = None
         self.image = widgets.Image(format="png", layout=widgets.Layout(width="auto"))
@@ -197,8 +197,8 @@ class Explorer(widgets.VBox):
         loop = _loop_for_browser_change(change)
         if loop is None:
             self.refresh()
-        elif not self._redraw_pending:
-            self._redraw_pending = True
+        elif self._redraw_pending is not loop:   # none waits on this loop (one that closed never ran)
+            self._redraw_pending = loop
             loop.call_soon(self._pending_redraw)
 
     def _pending_redraw(self):
@@ -208,7 +208,7 @@ class Explorer(widgets.VBox):
         no longer reaches the notebook (JupyterLab files a callback's output under the
         message): ``messages`` shows it instead, until a redraw runs clean.
         """
-        self._redraw_pending = False
+        self._redraw_pending = None
         outputs = []
         self._note_loop = asyncio.get_running_loop()
         with warnings.catch_warnings(record=True) as caught:
