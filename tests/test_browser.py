@@ -23,7 +23,6 @@ on CI (CI=true), where they fail.
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import shutil
 import struct
@@ -36,13 +35,13 @@ import pytest
 from browser.audit import audit_notebook
 from browser.fixtures.build_sample_widget import build_broken
 from browser.lab_server import LabServer
+from browser.harness import CHROMIUM, require_tools, say
 
 pytestmark = pytest.mark.browser
 
 REPO = Path(__file__).resolve().parents[1]
 NOTEBOOK_DIR = REPO / "notebooks"
 FIXTURE_DIR = Path(__file__).resolve().parent / "browser" / "fixtures"
-CHROMIUM = Path(os.environ.get("NGOPT_CHROMIUM", "/usr/bin/chromium"))
 # Seconds Run All may take for one notebook (the course's budget is ~20 s each).
 RUN_TIMEOUT = float(os.environ.get("NGOPT_BROWSER_TIMEOUT", "120"))
 
@@ -54,29 +53,8 @@ BROKEN = "selftest/broken.ipynb"
 
 
 def _require_browser():
-    """Skip (fail on CI) when Chromium or Playwright is missing, saying how to get them."""
-    missing = []
-    if not CHROMIUM.is_file():
-        missing.append(f"Chromium at {CHROMIUM} (apt-get install chromium, "
-                       "or set NGOPT_CHROMIUM to a Chromium binary)")
-    if importlib.util.find_spec("playwright") is None:
-        missing.append("the Python package playwright (pip install playwright; "
-                       "no `playwright install` needed: the test uses that Chromium)")
-    if missing:
-        message = "the browser test needs " + " and ".join(missing)
-        if os.environ.get("CI") == "true":
-            pytest.fail(message + " -- CI must run the browser test, not skip it")
-        pytest.skip(message)
-
-
-def _say(request, text):
-    """Print past pytest's output capture (the screenshot folder, the timings)."""
-    capture = request.config.pluginmanager.getplugin("capturemanager")
-    if capture is None:
-        print(text)
-        return
-    with capture.global_and_fixture_disabled():
-        print(text, flush=True)
+    require_tools("browser test", {"playwright": "playwright (pip install playwright; no `playwright "
+                                                 "install` needed: the test uses that Chromium)"})
 
 
 # Module scope, not session: the server, its kernels and Chromium are gone before the
@@ -90,7 +68,7 @@ def screenshot_dir(request):
     lines = [f"browser test: screenshots in {folder}"]
     lines += [f"  {report.summary()}" for report in reports]
     (folder / "summary.txt").write_text("\n".join(lines) + "\n")
-    _say(request, "\n" + "\n".join(lines))
+    say(request, "\n" + "\n".join(lines))
 
 
 @pytest.fixture(scope="module")
@@ -108,7 +86,7 @@ def lab(tmp_path_factory, request):
     server = LabServer(root, tmp_path_factory.mktemp("lab-home"), python=sys.executable)
     try:
         seconds = server.start()
-        _say(request, f"\nbrowser test: JupyterLab {server.url} ready in {seconds:.1f} s")
+        say(request, f"\nbrowser test: JupyterLab {server.url} ready in {seconds:.1f} s")
         yield server
     finally:
         server.stop()

@@ -26,6 +26,7 @@ the tests skip, except on CI (CI=true), where they fail.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import importlib.util
@@ -43,12 +44,12 @@ import nbformat
 import pytest
 
 from browser.driver import BROWSER_ARGS
+from browser.harness import CHROMIUM, require_tools, say
 
 pytestmark = pytest.mark.browser
 
 REPO = Path(__file__).resolve().parents[1]
 NOTEBOOK_DIR = REPO / "notebooks"
-CHROMIUM = Path(os.environ.get("NGOPT_CHROMIUM", "/usr/bin/chromium"))
 BUILD_TIMEOUT = float(os.environ.get("NGOPT_SITE_BUILD_TIMEOUT", "900"))
 NOTEBOOKS = sorted(path.stem for path in NOTEBOOK_DIR.glob("*.ipynb"))
 NEEDED_MODULES = {
@@ -65,27 +66,7 @@ EXPLORER_CAPTION = "Interactive in Jupyter"
 
 
 def _require_site_tools():
-    """Skip (fail on CI) when Chromium or a Python package is missing, saying how to get it."""
-    missing = []
-    if not CHROMIUM.is_file():
-        missing.append(f"Chromium at {CHROMIUM} (apt-get install chromium, or set NGOPT_CHROMIUM)")
-    for module, package in NEEDED_MODULES.items():
-        if importlib.util.find_spec(module) is None:
-            missing.append(f"the Python package {package}")
-    if missing:
-        message = "the website test needs " + " and ".join(missing) + ' (pip install -e ".[test,docs]")'
-        if os.environ.get("CI") == "true":
-            pytest.fail(message + " -- CI must run the website test, not skip it")
-        pytest.skip(message)
-
-
-def _say(request, text):
-    capture = request.config.pluginmanager.getplugin("capturemanager")
-    if capture is None:
-        print(text)
-        return
-    with capture.global_and_fixture_disabled():
-        print(text, flush=True)
+    require_tools("website test", NEEDED_MODULES, ' (pip install -e ".[test,docs]")')
 
 
 # -- what the notebooks promise -----------------------------------------------------------
@@ -263,30 +244,42 @@ class Served:
     origin: str
 
 
-def _serve(root):
+@contextlib.contextmanager
+def _site_in_chromium(root, user_data_dir):
+    """Serve ``root`` on localhost and open Chromium on it; yield (served, context).
+
+    The context lets through only requests to the served origin (and data:/blob: URLs);
+    any other is aborted and listed in ``context.remote_requests``. Both are closed after.
+    """
+    from playwright.sync_api import sync_playwright
+
     handler = functools.partial(_QuietHandler, directory=str(root))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server, Served(root, f"http://127.0.0.1:{server.server_address[1]}")
+    served = Served(root, f"http://127.0.0.1:{server.server_address[1]}")
+    try:
+        with sync_playwright() as playwright:
+            context = playwright.chromium.launch_persistent_context(
+                str(user_data_dir), executable_path=str(CHROMIUM), headless=True, args=BROWSER_ARGS,
+                viewport={"width": 1280, "height": 900})
+            context.remote_requests = []
 
+            def route(request_route):
+                url = request_route.request.url
+                if url.startswith((served.origin + "/", "data:", "blob:")):
+                    request_route.continue_()
+                else:
+                    context.remote_requests.append(url)
+                    request_route.abort()
 
-def _new_context(playwright, served, user_data_dir):
-    """Chromium that lets through only requests to ``served`` (and data:/blob: URLs)."""
-    context = playwright.chromium.launch_persistent_context(
-        str(user_data_dir), executable_path=str(CHROMIUM), headless=True, args=BROWSER_ARGS,
-        viewport={"width": 1280, "height": 900})
-    context.remote_requests = []
-
-    def route(request_route):
-        url = request_route.request.url
-        if url.startswith((served.origin + "/", "data:", "blob:")):
-            request_route.continue_()
-        else:
-            context.remote_requests.append(url)
-            request_route.abort()
-
-    context.route("**/*", route)
-    return context
+            context.route("**/*", route)
+            try:
+                yield served, context
+            finally:
+                context.close()
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 # -- fixtures ------------------------------------------------------------------------------
@@ -309,42 +302,31 @@ def site(tmp_path_factory, request):
                 if line.strip() and "[IPKernelApp] WARNING | Kernel is running over TCP" not in line]
     assert done.returncode == 0 and not messages, (
         f"the site build failed or warned (exit {done.returncode}):\n" + "\n".join(messages[-60:]))
-    _say(request, f"\nsite test: built {out / 'html'} in {seconds:.0f} s")
+    say(request, f"\nsite test: built {out / 'html'} in {seconds:.0f} s")
     return out / "html", seconds
 
 
 @pytest.fixture(scope="module")
 def pages(site, tmp_path_factory, request):
     """Every page of the site read in headless Chromium: {path relative to the site: report}."""
-    from playwright.sync_api import sync_playwright
-
     root, _ = site
     shots = Path(os.environ.get("NGOPT_SCREENSHOTS", REPO / "browser-screenshots")) / "site"
     shots.mkdir(parents=True, exist_ok=True)
-    server, served = _serve(root)
-    try:
-        with sync_playwright() as playwright:
-            context = _new_context(playwright, served, tmp_path_factory.mktemp("chromium"))
-            try:
-                reports = {}
-                for path in sorted(root.rglob("*.html")):
-                    relative = path.relative_to(root).as_posix()
-                    if relative == "index.html" or relative.startswith("_static/"):
-                        continue    # the redirect (tested below); the theme's template files
-                    shot = shots / (relative.replace("/", "__").removesuffix(".html") + ".png")
-                    reports[relative] = read_page(context, f"{served.origin}/{relative}", screenshot=shot)
-                # the root redirect, followed as a browser does
-                page = context.new_page()
-                page.goto(f"{served.origin}/index.html")
-                page.wait_for_url("**/docs/index.html", timeout=10_000)
-                landed = page.url
-                page.close()
-                remote = list(context.remote_requests)
-            finally:
-                context.close()
-    finally:
-        server.shutdown()
-        server.server_close()
+    with _site_in_chromium(root, tmp_path_factory.mktemp("chromium")) as (served, context):
+        reports = {}
+        for path in sorted(root.rglob("*.html")):
+            relative = path.relative_to(root).as_posix()
+            if relative == "index.html" or relative.startswith("_static/"):
+                continue    # the redirect (tested below); the theme's template files
+            shot = shots / (relative.replace("/", "__").removesuffix(".html") + ".png")
+            reports[relative] = read_page(context, f"{served.origin}/{relative}", screenshot=shot)
+        # the root redirect, followed as a browser does
+        page = context.new_page()
+        page.goto(f"{served.origin}/index.html")
+        page.wait_for_url("**/docs/index.html", timeout=10_000)
+        landed = page.url
+        page.close()
+        remote = list(context.remote_requests)
     links = broken_links(list(reports.values()), root, served.origin)
     lines = [f"site test: {len(reports)} pages read in Chromium, screenshots in {shots}"]
     for relative, report in reports.items():
@@ -352,7 +334,7 @@ def pages(site, tmp_path_factory, request):
         minor = sorted({f"{v['id']} ({v['impact']}) at {v['nodes'][:2]}" for v in report.violations})
         lines.append(f"  {relative}: {shown} figures, {report.math_typeset}/{report.math} formulas, "
                      f"{report.seconds:.1f} s; axe: {', '.join(minor) or 'no violations'}")
-    _say(request, "\n".join(lines))
+    say(request, "\n".join(lines))
     return {"reports": reports, "remote": remote, "broken_links": links, "landed": landed,
             "origin": served.origin}
 
@@ -458,21 +440,10 @@ _BROKEN_PAGE = """<!DOCTYPE html>
 def test_the_checks_catch_each_fault(tmp_path):
     """A page with one fault of each kind: every check above must report it."""
     _require_site_tools()
-    from playwright.sync_api import sync_playwright
-
     (tmp_path / "broken.html").write_text(_BROKEN_PAGE)
-    server, served = _serve(tmp_path)
-    try:
-        with sync_playwright() as playwright:
-            context = _new_context(playwright, served, tmp_path / "chromium")
-            try:
-                report = read_page(context, f"{served.origin}/broken.html")
-                remote = list(context.remote_requests)
-            finally:
-                context.close()
-    finally:
-        server.shutdown()
-        server.server_close()
+    with _site_in_chromium(tmp_path, tmp_path / "chromium") as (served, context):
+        report = read_page(context, f"{served.origin}/broken.html")
+        remote = list(context.remote_requests)
     assert remote == ["https://cdn.example.invalid/x.js"]
     assert any("a fault of the page" in line for line in report.console)
     (image,) = report.images
