@@ -13,7 +13,7 @@ import ipywidgets
 import pytest
 
 from ngopt_course.widgets import EXPLORERS, Explorer
-from ngopt_course.widgets._base import NOTE_DELAY
+from ngopt_course.widgets import _base
 
 
 class Counting(Explorer):
@@ -157,7 +157,14 @@ def test_explorers_with_their_own_change_handler_defer_too(name, key):
     assert explorer.image.value != before
 
 
-def test_the_note_of_browser_changes_comes_once_the_hand_rests():
+@pytest.fixture
+def note_delay(monkeypatch):
+    """A note delay far longer than two redraws take even on a loaded machine."""
+    monkeypatch.setattr(_base, "NOTE_DELAY", 1.0)
+    return 1.0
+
+
+def test_the_note_of_browser_changes_comes_once_the_hand_rests(note_delay):
     explorer = Counting()
     notes = []
     explorer.note.observe(lambda change: notes.append(change["new"]), names="value")
@@ -167,14 +174,14 @@ def test_the_note_of_browser_changes_comes_once_the_hand_rests():
             _from_browser(explorer.controls["beta"], value)
             await asyncio.sleep(0)                    # each value drawn at once ...
         during = (explorer.result, explorer.note.value)
-        await asyncio.sleep(NOTE_DELAY * 1.5)         # ... the note once the hand rests
+        await asyncio.sleep(note_delay * 1.5)         # ... the note once the hand rests
         return during
 
     assert asyncio.run(drag()) == (0.7, "beta = 0.9")
     assert notes == ["beta = 0.7"]                    # one note, the latest
 
 
-def test_a_python_change_sets_the_note_at_once_and_drops_a_waiting_one():
+def test_a_python_change_sets_the_note_at_once_and_drops_a_waiting_one(note_delay):
     explorer = Counting()
 
     async def drag_then_cell():
@@ -182,7 +189,7 @@ def test_a_python_change_sets_the_note_at_once_and_drops_a_waiting_one():
         await asyncio.sleep(0)
         explorer.controls["beta"].value = 0.8         # a cell runs before the note's time
         now = explorer.note.value
-        await asyncio.sleep(NOTE_DELAY * 1.5)
+        await asyncio.sleep(note_delay * 1.5)
         return now
 
     assert asyncio.run(drag_then_cell()) == "beta = 0.8"
