@@ -8,8 +8,13 @@ The source folder is the repository itself, so the notebooks are read where they
 (``notebooks/*.ipynb``; nothing is copied) and ``include_patterns`` keeps Sphinx to them
 and to ``docs/``. Nothing on a page loads from the network: MathJax 3 is served from the
 site (the PyPI package ``sphinx-mathjax-offline``), the theme's fonts and scripts are its
-own static files, and widgets show their static picture instead of loading ipywidgets'
-JavaScript from a CDN.
+own static files, and so is ipywidgets' widget manager (``_static/ipywidgets``, see
+``vendor_widgets.sh``).
+
+Explorers: where an explorer's stored widget state holds a box of precomputed frames (CSS
+class ``ngopt-frames``: a still background, a ``Stack`` of frames and a slider jslinked
+to it), the page shows the live widget and its main slider moves the picture with no
+kernel; everywhere else the page shows the explorer's PNG (see ``_live_widgets`` below).
 """
 
 import os
@@ -44,10 +49,9 @@ nb_execution_raise_on_error = True     # a notebook that fails fails the build
 nb_execution_show_tb = True
 nb_execution_in_temp = False           # run in notebooks/, as JupyterLab and nbval do
 nb_merge_streams = True
-# Widgets need a kernel: show each explorer's image/png (see widgets/_base.py) instead of
-# the widget view, and load no ipywidgets JavaScript (it would come from a CDN).
-nb_mime_priority_overrides = [("html", "application/vnd.jupyter.widget-view+json", None)]
-nb_ipywidgets_js = {}
+# Widget views render where the notebook's stored widget state makes them work without a
+# kernel (_live_widgets below), with ipywidgets' manager served from the site itself.
+nb_ipywidgets_js = {"ipywidgets/embed.js": {}, "ngopt-live-widgets.js": {}}
 myst_enable_extensions = ["dollarmath", "amsmath"]
 myst_heading_anchors = 3
 
@@ -146,14 +150,116 @@ def _remote_images_as_text(app, doctree):
             image.replace_self(nodes.inline(text=image.get("alt") or uri))
 
 
-def _no_widget_state(app, doctree):
-    """Drop the saved ipywidgets state: no page renders it (no widget JavaScript is loaded)."""
-    metadata = getattr(app.env, "nb_metadata", {}).get(app.env.docname, {})
-    metadata.get("js_files", {}).pop("ipywidgets_state", None)
+#: The models the vendored manager renders: ipywidgets 8's (html-manager 1.0.x, see
+#: vendor_widgets.sh). A stored state of other versions would not render: the build warns.
+WIDGET_MODEL_VERSIONS = {"@jupyter-widgets/base": "2.0.0", "@jupyter-widgets/controls": "2.0.0",
+                         "@jupyter-widgets/output": "1.0.0"}
+#: The CSS class of a box of precomputed frames (ngopt_course/widgets, issue 24).
+FRAMES_CLASS = "ngopt-frames"
+LIVE_CAPTION = ("Live in this page: its main slider moves the picture, between frames "
+                "computed when the site was built. A greyed-out control needs a running "
+                "kernel: open this notebook in JupyterLab to use it.")
+_WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+_LINKS = ("LinkModel", "DirectionalLinkModel")
+
+
+def _model_refs(value):
+    """The model ids a widget state value refers to (``"IPY_MODEL_<id>"``, nested)."""
+    if isinstance(value, str):
+        return [value[len("IPY_MODEL_"):]] if value.startswith("IPY_MODEL_") else []
+    if isinstance(value, dict):
+        value = list(value.values())
+    if isinstance(value, list):
+        return [ref for item in value for ref in _model_refs(item)]
+    return []
+
+
+def _reachable(state, model_id):
+    """``model_id`` and every model its state refers to, recursively."""
+    seen, todo = set(), [model_id]
+    while todo:
+        current = todo.pop()
+        if current in seen or current not in state:
+            continue
+        seen.add(current)
+        todo.extend(_model_refs(state[current].get("state", {})))
+    return seen
+
+
+def _live_widgets(app, doctree):
+    """Show an explorer live where it works without a kernel, else its PNG; trim the state.
+
+    myst-nb keeps every mime type of an output until the HTML post-transform picks one
+    (widget views first). Here, per output: a widget view whose stored state holds a box of
+    class ``ngopt-frames`` stays and its PNG (the fallback) goes, so the picture is not
+    shown twice, and its figure caption says what moves; any other widget view is dropped,
+    so the page shows the PNG with its "Interactive in Jupyter" caption. The page's widget
+    state keeps only the live views' models (not the other explorers' pictures: dead
+    weight), and disables every control that is not an end of a jslink, since no kernel
+    answers it. A page with no live view loads no widget state and no widget JavaScript.
+    """
+    import html
+    import json
+
+    from docutils import nodes
+    from sphinx.util import logging
+
+    logger = logging.getLogger(__name__)
+    js_files = getattr(app.env, "nb_metadata", {}).get(app.env.docname, {}).get("js_files", {})
+    state = {}
+    if "ipywidgets_state" in js_files:
+        state = json.loads(js_files["ipywidgets_state"][1]["body"]).get("state", {})
+    keep = set()
+    for bundle in list(doctree.findall(nodes.container)):
+        if bundle.get("nb_element") != "mime_bundle":
+            continue
+        by_type = {child.get("mime_type"): child for child in bundle.children}
+        view = by_type.get(_WIDGET_VIEW)
+        if view is None:
+            continue
+        raw = next(iter(view.findall(nodes.raw)))
+        model_id = json.loads(raw.astext().split(">", 1)[1].rsplit("</script>", 1)[0])["model_id"]
+        models = _reachable(state, model_id)
+        if not any(FRAMES_CLASS in state[m]["state"].get("_dom_classes", []) for m in models):
+            bundle.remove(view)
+            continue
+        keep |= models
+        pictures = [image for mime, child in by_type.items() if mime.startswith("image/")
+                    for image in child.findall(nodes.image)]
+        for mime, child in by_type.items():
+            if mime != _WIDGET_VIEW:
+                bundle.remove(child)
+        # The figure's description travels with the view: ipywidgets' Image draws an <img>
+        # with no alt, and ngopt-live-widgets.js gives it this one.
+        alt = html.escape(pictures[0].get("alt", "") if pictures else "", quote=True)
+        raw.replace_self(nodes.raw("", f'<div class="ngopt-live-widget" data-ngopt-alt="{alt}">'
+                                       f"{raw.astext()}</div>", format="html"))
+        if isinstance(bundle.parent, nodes.figure):
+            for caption in bundle.parent.findall(nodes.caption):
+                caption.children = [nodes.Text(LIVE_CAPTION)]
+    if not keep:
+        for key in [key for key in js_files if key.startswith("ipywidgets")]:
+            del js_files[key]
+        return
+    links = {m for m, model in state.items()
+             if model["model_name"] in _LINKS and set(_model_refs(model["state"])) <= keep}
+    ends = {ref for m in links for ref in _model_refs(state[m]["state"])}
+    kept = {m: state[m] for m in sorted(keep | links)}
+    for model_id, model in kept.items():
+        module, version = model["model_module"], model["model_module_version"]
+        if WIDGET_MODEL_VERSIONS.get(module) != version:
+            logger.warning(f"widget model {model['model_name']} is {module} {version}; the site's "
+                           f"manager renders {WIDGET_MODEL_VERSIONS}", location=app.env.docname)
+        if "disabled" in model["state"] and model_id not in ends:
+            model["state"]["disabled"] = True
+    uri, attributes = js_files["ipywidgets_state"]
+    body = json.dumps({"version_major": 2, "version_minor": 0, "state": kept})
+    js_files["ipywidgets_state"] = (uri, {**attributes, "body": body.replace("</", "<\\/")})
 
 
 def setup(app):
     app.connect("source-read", _collapse_hidden_sources)
     app.connect("doctree-read", _remote_images_as_text, priority=400)   # before Sphinx lists images
-    app.connect("doctree-read", _one_description_per_figure)
-    app.connect("doctree-read", _no_widget_state)
+    # both before Sphinx lists the images: a live explorer's PNG is then not even copied
+    app.connect("doctree-read", _one_description_per_figure, priority=450)
+    app.connect("doctree-read", _live_widgets, priority=460)

@@ -1,0 +1,45 @@
+/* The course's live explorers on a static page: what ipywidgets' manager leaves out.
+ *
+ * docs/conf.py keeps a widget view on a page only where it works without a kernel (a box
+ * of class "ngopt-frames": a still background, a Stack of frames, a slider jslinked to
+ * it), inside <div class="ngopt-live-widget" data-ngopt-alt="...">. The manager
+ * (ipywidgets/embed.js) draws it after the page loads, but
+ *  - ipywidgets' Image draws an <img> with no alt: the frames box's first image (the
+ *    still background, the figure itself) gets the figure's description, any other image
+ *    its tooltip, else alt="" (a transparent frame over the background: the slider's
+ *    value says which one is shown);
+ *  - a slider's handle (role="slider") is not tied to its description: it gets
+ *    aria-labelledby to the description's <label>, so a screen reader names it;
+ *  - a label without a tooltip gets title="null": that title goes.
+ */
+(function () {
+  "use strict";
+  let next = 0;
+
+  function describe(live) {
+    live.querySelectorAll(".ngopt-frames").forEach((box) => {
+      const images = box.querySelectorAll("img");
+      images.forEach((img, index) => {
+        if (img.hasAttribute("alt")) return;
+        const title = img.getAttribute("title");
+        if (index === 0) img.setAttribute("alt", live.dataset.ngoptAlt || title || "");
+        else img.setAttribute("alt", title || "");
+      });
+    });
+    live.querySelectorAll(".widget-label[title='null']").forEach((label) => label.removeAttribute("title"));
+    live.querySelectorAll(".widget-slider").forEach((slider) => {
+      const label = slider.querySelector(".widget-label");
+      const handle = slider.querySelector("[role='slider']");
+      if (!label || !handle || !label.textContent.trim() || handle.hasAttribute("aria-labelledby")) return;
+      if (!label.id) label.id = `ngopt-slider-label-${next++}`;
+      handle.setAttribute("aria-labelledby", label.id);
+    });
+  }
+
+  function describeAll() {
+    document.querySelectorAll(".ngopt-live-widget").forEach(describe);
+  }
+
+  // The manager renders asynchronously (and a Stack redraws its frame on every change).
+  new MutationObserver(describeAll).observe(document.documentElement, {childList: true, subtree: true});
+})();
