@@ -37,9 +37,6 @@ import base64
 import io
 
 import ipywidgets as widgets
-import matplotlib
-
-matplotlib.use("agg")
 import matplotlib.pyplot as plt
 
 
@@ -97,7 +94,7 @@ def build():
                                        "language": "python"}
     notebook.cells = [
         nbformat.v4.new_markdown_cell(MARKDOWN),
-        nbformat.v4.new_code_cell(FRAMES_CELL, metadata={"mystnb": {
+        nbformat.v4.new_code_cell(FRAMES_CELL, metadata={"tags": ["nbval-ignore-output"], "mystnb": {
             "figure": {"caption": "Interactive in Jupyter: open this notebook in JupyterLab."},
             "image": {"alt": "A grid, x and y from 0 to 1, with a dot the slider moves along its diagonal."},
         }}),
