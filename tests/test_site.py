@@ -232,6 +232,7 @@ def move_frames(page, shots=None, stem=""):
                 result["moved"] = True
                 break
         result["value_after"] = slider.get_attribute("aria-valuenow")
+        result["valuetext_after"] = slider.get_attribute("aria-valuetext")
         if not result["moved"]:
             result["problem"] = (f"{key} on the slider (value {now} -> {result['value_after']}) "
                                  "left the picture as it was")
@@ -603,8 +604,15 @@ def test_the_fixture_explorer_is_live(fixture_pages):
     state, the manager served from the site, jslink working in the page."""
     report = fixture_pages["reports"]["live_frames.html"]
     assert report.widget_state == 1
-    assert [box["moved"] for box in report.frames] == [True], report.frames
-    assert report.frames[0]["value_after"] != report.frames[0]["value_before"]
+    # an IntSlider from stop 0, a SelectionSlider from its option "0.5" (index 1)
+    assert [box["moved"] for box in report.frames] == [True, True], report.frames
+    assert [(box["value_before"], box["value_after"]) for box in report.frames] == [
+        ("0.0", "1.0"), ("1.0", "2.0")]
+    # what a screen reader says for the value: the readout (the option's label, not its index)
+    assert [box["valuetext_after"] for box in report.frames] == ["1", "0.8"]
+    # the live boxes, not their PNG fallbacks too, with the live caption
+    assert not [image for image in report.images if not image["inFrames"]], report.images
+    assert [box["caption"][:len(LIVE_CAPTION)] for box in report.frames_boxes] == [LIVE_CAPTION, ""]
 
 
 def test_each_notebook_page_weighs_under_budget(any_site):
@@ -613,17 +621,29 @@ def test_each_notebook_page_weighs_under_budget(any_site):
     assert not heavy, f"pages over {PAGE_WEIGHT_BUDGET / 1e6:.0f} MB: {heavy}"
 
 
-def test_the_widget_state_is_what_the_served_manager_renders(fixture_pages):
-    """ipywidgets 8's model versions, and an html-manager its Python side asks for."""
+def _stored_widget_state(page):
     import json
 
+    body = re.search(r'<script type="application/vnd.jupyter.widget-state\+json">(.*?)</script>',
+                     page.read_text(encoding="utf-8"), re.S).group(1)
+    return json.loads(body)["state"]
+
+
+def test_the_page_disables_what_needs_a_kernel(fixture_pages):
+    """Controls at an end of a jslink stay live; any other is disabled (no kernel answers)."""
+    state = _stored_widget_state(fixture_pages["root"] / "live_frames.html")
+    disabled = sorted((m["model_name"], m["state"]["disabled"]) for m in state.values()
+                      if "disabled" in m["state"])
+    assert disabled == [("CheckboxModel", True), ("IntSliderModel", False),
+                        ("SelectionSliderModel", False)]
+
+
+def test_the_widget_state_is_what_the_served_manager_renders(fixture_pages):
+    """ipywidgets 8's model versions, and an html-manager its Python side asks for."""
     import ipywidgets._version as ipywidgets_version
 
-    page = (fixture_pages["root"] / "live_frames.html").read_text(encoding="utf-8")
-    body = re.search(r'<script type="application/vnd.jupyter.widget-state\+json">(.*?)</script>',
-                     page, re.S).group(1)
-    versions = {(m["model_module"], m["model_module_version"])
-                for m in json.loads(body.replace("<\\/", "</"))["state"].values()}
+    state = _stored_widget_state(fixture_pages["root"] / "live_frames.html")
+    versions = {(m["model_module"], m["model_module_version"]) for m in state.values()}
     expected = {"@jupyter-widgets/base": ipywidgets_version.__jupyter_widgets_base_version__,
                 "@jupyter-widgets/controls": ipywidgets_version.__jupyter_widgets_controls_version__,
                 "@jupyter-widgets/output": ipywidgets_version.__jupyter_widgets_output_version__}

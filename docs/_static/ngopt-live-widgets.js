@@ -9,7 +9,8 @@
  *    its tooltip, else alt="" (a transparent frame over the background: the slider's
  *    value says which one is shown);
  *  - a slider's handle (role="slider") is not tied to its description: it gets
- *    aria-labelledby to the description's <label>, so a screen reader names it;
+ *    aria-labelledby to the description's <label>, so a screen reader names it, and the
+ *    readout's text as aria-valuetext ("0.9", where a SelectionSlider's handle says "1");
  *  - a label without a tooltip gets title="null": that title goes.
  */
 (function () {
@@ -30,9 +31,13 @@
     live.querySelectorAll(".widget-slider").forEach((slider) => {
       const label = slider.querySelector(".widget-label");
       const handle = slider.querySelector("[role='slider']");
-      if (!label || !handle || !label.textContent.trim() || handle.hasAttribute("aria-labelledby")) return;
-      if (!label.id) label.id = `ngopt-slider-label-${next++}`;
-      handle.setAttribute("aria-labelledby", label.id);
+      if (!handle) return;
+      if (label && label.textContent.trim() && !handle.hasAttribute("aria-labelledby")) {
+        if (!label.id) label.id = `ngopt-slider-label-${next++}`;
+        handle.setAttribute("aria-labelledby", label.id);
+      }
+      const readout = slider.querySelector(".widget-readout")?.textContent.trim();
+      if (readout && handle.getAttribute("aria-valuetext") !== readout) handle.setAttribute("aria-valuetext", readout);
     });
   }
 
@@ -40,6 +45,9 @@
     document.querySelectorAll(".ngopt-live-widget").forEach(describe);
   }
 
-  // The manager renders asynchronously (and a Stack redraws its frame on every change).
-  new MutationObserver(describeAll).observe(document.documentElement, {childList: true, subtree: true});
+  // The manager renders asynchronously, a Stack redraws its frame on every change, and the
+  // slider rewrites its readout and its aria-valuetext on every move.
+  new MutationObserver(describeAll).observe(document.documentElement, {
+    childList: true, subtree: true, characterData: true,
+    attributes: true, attributeFilter: ["aria-valuetext"]});
 })();

@@ -78,9 +78,27 @@ class FramesBox(widgets.VBox):
         return bundle
 
 
-box = FramesBox([picture, slider])
+# a control the kernel answers (no jslink): the site shows it disabled
+grid = widgets.Checkbox(value=True, description="grid")
+box = FramesBox([picture, slider, grid])
 box.add_class("ngopt-frames")
 box"""
+
+SELECTION_CELL = """\
+# the same with a SelectionSlider: its index drives the Stack, its labels are the stops
+frames_2 = widgets.Stack(
+    [widgets.Image(value=png(lambda ax, x=x: ax.plot([x], [1 - x], "s", markersize=14), transparent=True),
+                   format="png") for x in STOPS],
+    selected_index=1, layout=widgets.Layout(grid_area="picture"))
+background_2 = widgets.Image(value=background.value, format="png",
+                             layout=widgets.Layout(grid_area="picture"))
+slider_2 = widgets.SelectionSlider(options=[str(x) for x in STOPS], index=1, description="x")
+widgets.jslink((slider_2, "index"), (frames_2, "selected_index"))
+box_2 = FramesBox([widgets.GridBox([background_2, frames_2],
+                                   layout=widgets.Layout(grid_template_areas='"picture"')),
+                   slider_2])
+box_2.add_class("ngopt-frames")
+box_2"""
 
 CHECK_CELL = """\
 # the kernel and the page agree: the slider and the Stack start at the same stop
@@ -97,6 +115,9 @@ def build():
         nbformat.v4.new_code_cell(FRAMES_CELL, metadata={"tags": ["nbval-ignore-output"], "mystnb": {
             "figure": {"caption": "Interactive in Jupyter: open this notebook in JupyterLab."},
             "image": {"alt": "A grid, x and y from 0 to 1, with a dot the slider moves along its diagonal."},
+        }}),
+        nbformat.v4.new_code_cell(SELECTION_CELL, metadata={"tags": ["nbval-ignore-output"], "mystnb": {
+            "image": {"alt": "A grid, x and y from 0 to 1, with a square the slider moves across it."},
         }}),
         nbformat.v4.new_code_cell(CHECK_CELL, metadata={"jupyter": {"source_hidden": True}}),
     ]
