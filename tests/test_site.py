@@ -615,6 +615,24 @@ def test_the_fixture_explorer_is_live(fixture_pages):
     assert [box["caption"][:len(LIVE_CAPTION)] for box in report.frames_boxes] == [LIVE_CAPTION, ""]
 
 
+def test_a_frame_leaves_the_background_visible_in_dark_mode(fixture_pages, tmp_path):
+    """The theme's dark mode paints every output image's background: not a frame's."""
+    with _site_in_chromium(fixture_pages["root"], tmp_path / "chromium") as (served, context):
+        page = context.new_page()
+        page.goto(f"{served.origin}/live_frames.html", wait_until="load")
+        page.evaluate("() => localStorage.setItem('mode', 'dark')")
+        page.reload(wait_until="load")
+        page.evaluate(_WAIT_FOR_WIDGETS)
+        backgrounds = page.evaluate("""() => [...document.querySelectorAll(".ngopt-frames img")]
+            .map(img => [img.classList.contains("ngopt-frame-overlay"), getComputedStyle(img).backgroundColor])""")
+        theme = page.evaluate("() => document.documentElement.dataset.theme")
+        page.close()
+    assert theme == "dark"
+    assert sorted({overlay for overlay, _ in backgrounds}) == [False, True], backgrounds
+    assert all(color == "rgba(0, 0, 0, 0)" for overlay, color in backgrounds if overlay), backgrounds
+    assert all(color != "rgba(0, 0, 0, 0)" for overlay, color in backgrounds if not overlay), backgrounds
+
+
 def test_each_notebook_page_weighs_under_budget(any_site):
     heavy = {path: weight for path, weight in any_site["weights"].items()
              if weight >= PAGE_WEIGHT_BUDGET}

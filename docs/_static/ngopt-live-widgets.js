@@ -11,7 +11,10 @@
  *  - a slider's handle (role="slider") is not tied to its description: it gets
  *    aria-labelledby to the description's <label>, so a screen reader names it, and the
  *    readout's text as aria-valuetext ("0.9", where a SelectionSlider's handle says "1");
- *  - a label without a tooltip gets title="null": that title goes.
+ *  - a label without a tooltip gets title="null": that title goes;
+ *  - in the theme's dark mode every output image gets an opaque background, which would
+ *    hide the still background under a frame: a frame (class ngopt-frame-overlay) keeps
+ *    its transparency.
  */
 (function () {
   "use strict";
@@ -24,7 +27,10 @@
         if (img.hasAttribute("alt")) return;
         const title = img.getAttribute("title");
         if (index === 0) img.setAttribute("alt", live.dataset.ngoptAlt || title || "");
-        else img.setAttribute("alt", title || "");
+        else {
+          img.setAttribute("alt", title || "");
+          img.classList.add("ngopt-frame-overlay");
+        }
       });
     });
     live.querySelectorAll(".widget-label[title='null']").forEach((label) => label.removeAttribute("title"));
@@ -40,6 +46,11 @@
       if (readout && handle.getAttribute("aria-valuetext") !== readout) handle.setAttribute("aria-valuetext", readout);
     });
   }
+
+  const style = document.createElement("style");
+  style.textContent = "html[data-theme=dark] .bd-content div.cell_output .ngopt-frames " +
+                      "img.ngopt-frame-overlay { background-color: transparent; }";
+  document.head.appendChild(style);
 
   function describeAll() {
     document.querySelectorAll(".ngopt-live-widget").forEach(describe);
