@@ -1,14 +1,32 @@
 """Gradient descent, momentum, RMSProp and Adam, as the lecture writes them.
 
 First the four updates as plain functions of one array (new arrays out, inputs left
-alone), line for line the slides' formulas. Then the optimizers, which apply them to
-every array of a network's ``params`` dict with an explicit state (``init``, ``step``).
-Large arrays take the fast path (``_fast/updates.py``): the same arithmetic, in place.
+alone), line for line the slides' formulas. Then the optimizers' states, then the
+optimizers, which apply the updates to every array of a network's ``params`` dict with
+an explicit state (``init``, ``step``). Their argument checks and the overflow guard
+come last. Large arrays take the fast path (``_fast/updates.py``): the same arithmetic,
+in place.
 """
 
 from __future__ import annotations
 
+import weakref
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+
 import numpy as np
+
+from ._fast.blocks import sums_are_finite
+from ._fast.updates import adam_, applies, gradient_descent_, momentum_, rmsprop_
+from ._validation import as_array, check_finite_dict, check_int, check_matching_dicts, check_real
+
+__all__ = [
+    "gradient_descent_update", "momentum_update", "rmsprop_update", "adam_update",
+    "GradientDescent", "Momentum", "RMSProp", "Adam",
+    "GradientDescentState", "MomentumState", "RMSPropState", "AdamState",
+    "copy_arrays", "StepOverflowError",
+]
 
 
 def gradient_descent_update(W, dW, learning_rate):
@@ -155,47 +173,8 @@ def adam_update(W, dW, v, s, t, learning_rate, beta1, beta2, epsilon, *, eps_roo
 
 
 # ---------------------------------------------------------------------------
-# The optimizers: the updates above over a dict of arrays, with explicit state
+# The optimizers' states: what each remembers between steps, a value you can print
 # ---------------------------------------------------------------------------
-#
-#     opt = Adam(learning_rate=0.01)
-#     state = opt.init(params)                      # AdamState(v={...}, s={...}, t=0)
-#     params, state = opt.step(params, grads, state)
-#
-# ``step`` updates in place: like ``torch.optim``, it overwrites the arrays of ``params``
-# and of ``state`` and returns the same objects (on 10 million parameters an update that
-# allocates new arrays is several times slower: benchmarks/). To keep a trajectory, copy:
-# ``copy_arrays(params)``. It refuses bad input before touching any array (a NaN in
-# ``grads``, mismatched keys or shapes, an epsilon that rounds to 0 in float32), and an
-# update whose arithmetic overflows raises StepOverflowError instead of leaving silent
-# infinities behind numpy's warning.
-
-from collections.abc import Mapping  # noqa: E402  (below the formulas, which need only numpy)
-from dataclasses import dataclass, field  # noqa: E402
-from functools import lru_cache  # noqa: E402
-import weakref  # noqa: E402
-
-from ._fast.blocks import sums_are_finite  # noqa: E402
-from ._fast.updates import adam_, applies, gradient_descent_, momentum_, rmsprop_  # noqa: E402
-from ._validation import as_array, check_finite_dict, check_int, check_matching_dicts, check_real  # noqa: E402
-
-__all__ = [
-    "gradient_descent_update",
-    "momentum_update",
-    "rmsprop_update",
-    "adam_update",
-    "GradientDescent",
-    "Momentum",
-    "RMSProp",
-    "Adam",
-    "GradientDescentState",
-    "MomentumState",
-    "RMSPropState",
-    "AdamState",
-    "copy_arrays",
-    "StepOverflowError",
-]
-
 
 @dataclass
 class GradientDescentState:
@@ -237,6 +216,22 @@ def copy_arrays(arrays):
     """Return a dict with a copy of every array: ``step`` works in place, this keeps a snapshot."""
     return {key: np.array(value, copy=True) for key, value in _check_mapping(arrays, "arrays").items()}
 
+
+# ---------------------------------------------------------------------------
+# The optimizers: the updates above over a dict of arrays, with explicit state
+# ---------------------------------------------------------------------------
+#
+#     opt = Adam(learning_rate=0.01)
+#     state = opt.init(params)                      # AdamState(v={...}, s={...}, t=0)
+#     params, state = opt.step(params, grads, state)
+#
+# ``step`` updates in place: like ``torch.optim``, it overwrites the arrays of ``params``
+# and of ``state`` and returns the same objects (on 10 million parameters an update that
+# allocates new arrays is several times slower: benchmarks/). To keep a trajectory, copy:
+# ``copy_arrays(params)``. It refuses bad input before touching any array (a NaN in
+# ``grads``, mismatched keys or shapes, an epsilon that rounds to 0 in float32), and an
+# update whose arithmetic overflows raises StepOverflowError instead of leaving silent
+# infinities behind numpy's warning.
 
 class _Optimizer:
     """What the four optimizers share: the learning rate, the argument checks, overflow detection."""
@@ -608,6 +603,11 @@ def _check_step_size_fits(step_size, t, dtypes):
         if not step_size <= float(np.finfo(np.result_type(dtype, np.float32)).max):
             _check_constants_fit(step_size, None, 0.0, dtype, f"learning_rate / (1 - beta1^t) at t = {t}")
 
+
+
+# ---------------------------------------------------------------------------
+# The overflow guard
+# ---------------------------------------------------------------------------
 
 class _RefusingOverflow:
     """Raise StepOverflowError after an update whose arithmetic overflowed (numpy would only warn).
