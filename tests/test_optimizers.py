@@ -28,12 +28,9 @@ from ngopt_course.optimizers import (
 )
 from ngopt_course.schedules import inverse_time_decay
 
-OPTIMIZERS = {
-    "gd": lambda: GradientDescent(0.1),
-    "momentum": lambda: Momentum(0.1, beta=0.9),
-    "rmsprop": lambda: RMSProp(0.01, beta=0.9),
-    "adam": lambda: Adam(0.01),
-}
+from helpers import optimizer_factories
+
+OPTIMIZERS = optimizer_factories(learning_rate=0.1)
 EACH = pytest.mark.parametrize("make", list(OPTIMIZERS.values()), ids=list(OPTIMIZERS))
 STATE_ARRAYS = {GradientDescentState: (), MomentumState: ("v",), RMSPropState: ("s",), AdamState: ("v", "s")}
 

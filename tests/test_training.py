@@ -11,15 +11,12 @@ import pytest
 from ngopt_course import training
 from ngopt_course.minibatch import iter_mini_batches
 from ngopt_course.nn import accuracy, cost_and_grads, initialize_parameters
-from ngopt_course.optimizers import Adam, GradientDescent, Momentum, RMSProp
+from ngopt_course.optimizers import Adam, GradientDescent, Momentum
 from ngopt_course.training import History, train
 
-OPTIMIZERS = {
-    "gd": lambda: GradientDescent(0.05),
-    "momentum": lambda: Momentum(0.05, beta=0.9),
-    "rmsprop": lambda: RMSProp(0.01, beta=0.9),
-    "adam": lambda: Adam(0.01),
-}
+from helpers import optimizer_factories
+
+OPTIMIZERS = optimizer_factories(learning_rate=0.05)
 
 
 def _blobs(m=30, seed=0):
