@@ -123,9 +123,10 @@ def train(
         last one. Saving is atomic: an interrupted save keeps the previous file.
     checkpoint_every : int, optional
         Save every ``checkpoint_every`` epochs. Default: at the end of the first epoch
-        that finishes ``CHECKPOINT_SECONDS`` (10 s) or more after the previous save. A
-        save takes about 10 ms (most of it making sure the file is on disk), more than a
-        whole epoch of a small network, so saving every epoch can slow a run tenfold.
+        that finishes ``CHECKPOINT_SECONDS`` (10 s) or more after the previous save: a
+        save makes sure the file is on disk, which can take longer than a whole epoch of
+        a small network, so saving every epoch would slow such a run several times
+        over (figures: benchmarks/README.md).
     resume_from : str, os.PathLike or Checkpoint, optional
         Continue the run saved there up to ``num_epochs``: the parameters, optimizer
         state, history and shuffling generator are restored (``seed`` is then unused),
@@ -434,12 +435,12 @@ def _small_products_on_one_thread(dims, mini_batch_size):
     A step on a mini-batch of 1,000 examples and layers of tens of units multiplies
     matrices in some tens of microseconds: waking and joining a second BLAS thread costs
     as much, and when another process holds a core (a browser, another kernel) each
-    product waits for a thread that is not running. Measured on 2 shared cores
-    (benchmarks/epoch_5m.py: 20 -> 64 -> 1, mini-batches of 1,000, m = 5,000,000), an
-    epoch's forward and backprop took 55 times longer with 2 BLAS threads than with one,
-    and a quiet machine gained nothing from the second thread. Large products (batch
-    gradient descent on a big m) keep their threads. The limit uses threadpoolctl and is
-    lifted when ``train`` returns or raises; without threadpoolctl nothing is changed.
+    product waits for a thread that is not running. So one thread is chosen wherever
+    the largest product is small: on a busy machine two threads made an epoch many
+    times slower, and on a quiet one they gained nothing (benchmarks/epoch_5m.py; the
+    figures are in benchmarks/README.md). Large products (batch gradient descent on a
+    big m) keep their threads. The limit uses threadpoolctl and is lifted when ``train``
+    returns or raises; without threadpoolctl nothing is changed.
     """
     largest = mini_batch_size * max(a * b for a, b in zip(dims[:-1], dims[1:]))
     if largest > _ONE_THREAD_MAX_PRODUCT:

@@ -192,6 +192,6 @@ class SmallSteps:
 #: stays small, and on more numbers the calls' overhead no longer dominates anyway.
 _SMALL_NETWORK_MAX = 4 * FAST_MIN
 
-#: Up to this many numbers a Python sum of a list checks them faster than numpy (measured:
-#: 0.4 us for 30, 0.7 us for 64, against 0.7-2 us).
+#: Up to this many numbers a Python sum of a list checks them faster than numpy's
+#: reductions (whose fixed cost is several such sums; benchmarks/README.md).
 _LIST_SUM_MAX = 64

@@ -136,9 +136,9 @@ class SizeRun:
         return float(self.eval_costs[-1])
 
 
-#: Examples per chunk of a whole-set evaluation. Chunks keep every matrix product small:
-#: OpenBLAS splits large products over threads, and on a busy machine those threads can
-#: wait on each other for a hundred times longer than the product takes.
+#: Examples per chunk of a whole-set evaluation. Chunks keep every matrix product small,
+#: on one BLAS thread (as ``train`` runs them): threads split over a busy machine's cores
+#: wait on each other far longer than a small product takes (benchmarks/README.md).
 _EVAL_CHUNK = 1024
 
 #: train's num_epochs for a run that only its time budget ends (no epoch limit).
