@@ -541,7 +541,7 @@ class _Known:
         if not (type(params) is dict or isinstance(params, Mapping)) or tuple(params) != self.keys:
             return False  # (an id can be reused by a new object once the old one is freed)
         try:
-            arrays = _arrays(params, state, state_arrays)
+            arrays = _arrays(params, state, state_arrays) if state_arrays else params.values()
         except AttributeError:  # a state dict replaced by something else: the full check says what
             return False
         if len(arrays) != len(self.arrays):
