@@ -295,7 +295,7 @@ def breakdown(m, sample_batches):
     """Where the package's epoch goes, and what two choices cost, in one fresh process.
 
     The epoch is train's loop taken apart: iter_mini_batches (the permutation, then one
-    gather per step), nn._cost_and_grads, optimizer.step, each timed over the whole
+    gather per step), nn.cost_and_grads (unchecked), optimizer.step, each timed over the whole
     epoch, with BLAS on one thread as train runs it, and the bare update GD's step wraps
     timed next to it. Then, on a sample of mini-batches, alternating batch by batch:
     forward + backprop with BLAS at its default threads vs one, and a column gather by
@@ -306,7 +306,7 @@ def breakdown(m, sample_batches):
     from ngopt_course import Adam, GradientDescent, initialize_parameters, train
     from ngopt_course.data import large_dataset
     from ngopt_course.minibatch import iter_mini_batches
-    from ngopt_course.nn import _check_labels, _cost_and_grads
+    from ngopt_course.nn import check_network_args, cost_and_grads
 
     X, Y = large_dataset(m=m, n=N_FEATURES, progress=False)
     dims = [N_FEATURES, HIDDEN, 1]
@@ -324,7 +324,7 @@ def breakdown(m, sample_batches):
             ("GradientDescent", GradientDescent(LR_GD)), ("Adam", Adam(LR_ADAM))]
     for label, opt in runs:
         if label == "GradientDescent":
-            _check_labels(Y, X, 1)
+            check_network_args(X, Y, dims)  # the labels check, as train makes it
         params = initialize_parameters(dims, seed=0, dtype=np.float32)
         shadow = {key: value.copy() for key, value in params.items()}
         state = opt.init(params)
@@ -341,7 +341,7 @@ def breakdown(m, sample_batches):
                 except StopIteration:
                     break
                 t1 = clock()
-                _, grads = _cost_and_grads(X_t, Y_t, params, 2, 0.0, True)
+                _, grads = cost_and_grads(X_t, Y_t, params, 0.0, "relu", check=False)
                 t2 = clock()
                 opt.step(params, grads, state)
                 t3 = clock()
@@ -377,7 +377,7 @@ def breakdown(m, sample_batches):
         for threads in ((None, 1) if i % 2 else (1, None)):
             with threadpool_limits(threads, user_api="blas"):
                 t0 = clock()
-                _, grads = _cost_and_grads(X_t, Y_t, params, 2, 0.0, True)
+                _, grads = cost_and_grads(X_t, Y_t, params, 0.0, "relu", check=False)
                 times.append((threads, clock() - t0))
         for threads, seconds in times:
             pairs["BLAS default threads / 1 thread (forward + backprop)"][0 if threads is None else 1] += seconds

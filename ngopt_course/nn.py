@@ -1,25 +1,15 @@
 """A small fully connected network for binary labels, in the lecture's notation.
 
-Layers l = 1..L. With A[0] = X (shape (n[0], m), one example per column)::
+Layers l = 1..L, A[0] = X of shape (n[0], m), one example per column::
 
     Z[l] = W[l] A[l-1] + b[l]        W[l]: (n[l], n[l-1]),  b[l]: (n[l], 1)
     A[l] = g[l](Z[l])                g = ReLU (or tanh) for hidden layers, sigmoid for l = L
+    J = (1/m) sum_i L(y_hat(i), y(i)) + lambd / (2 m) sum_l ||W[l]||_F^2
 
-The cost of a mini-batch of m_t examples is
-
-    J = (1/m_t) sum_i L(y_hat(i), y(i)) + lambd / (2 m_t) sum_l ||W[l]||_F^2,
-    L(y_hat, y) = -(y log y_hat + (1 - y) log(1 - y_hat)).
-
-Parameters and gradients are dicts with the same keys, ``"W1", "b1", ..., "WL", "bL"``
-(``grads["W1"]`` is dW1), which is what the optimizers expect.
-
-Numerics: the cross-entropy is computed from Z[L], never from log(y_hat). With
-softplus(z) = log(1 + e^z) (``np.logaddexp(0, z)``, which never overflows),
-
-    L(sigmoid(z), y) = softplus(z) - y z,
-
-so a saturated sigmoid (y_hat rounding to exactly 0 or 1) gives a large finite cost
-instead of log(0) = -inf, NaN and a warning.
+Parameters and gradients are dicts with the keys ``"W1", "b1", ..., "WL", "bL"``
+(``grads["W1"]`` is dW1), which is what the optimizers expect. First the formulas
+(initialise, forward, cost, backward: no argument checks, a training loop checks once),
+then the checked functions a learner calls, then the checks.
 """
 
 from __future__ import annotations
@@ -30,35 +20,339 @@ from functools import lru_cache
 
 import numpy as np
 
-from ._validation import (
-    check_array,
-    check_int,
-    check_labels_2d,
-    check_n_features,
-    check_real,
-    check_rng,
-    check_same_m,
-)
+from ._validation import check_array, check_int, check_labels_2d, check_n_features, check_real, check_rng, check_same_m
 
 __all__ = [
-    "HIDDEN_ACTIVATIONS",
-    "initialize_parameters",
-    "forward",
-    "cost_and_grads",
-    "check_network_args",
-    "predict",
-    "accuracy",
-    "gradient_check",
-    "sigmoid",
+    "HIDDEN_ACTIVATIONS", "initialize_parameters", "forward_propagation", "compute_cost",
+    "backward_propagation", "forward", "cost_and_grads", "check_network_args", "predict",
+    "accuracy", "gradient_check", "sigmoid",
 ]
 
 HIDDEN_ACTIVATIONS = ("relu", "tanh")
+
+
+def initialize_parameters(layer_dims, seed=0, hidden_activation="relu", dtype=np.float64):
+    """Random weights, zero biases, for the layer sizes ``[n[0], n[1], ..., n[L]]``.
+
+    Parameters
+    ----------
+    layer_dims : list of int
+        n[0] (the number of input features) up to n[L] (1 for binary labels).
+    seed : int, numpy.random.Generator or None, default 0
+        Fixes the weights.
+    hidden_activation : {"relu", "tanh"}, default "relu"
+        Chooses the scale of the weights (below).
+    dtype : float32 or float64, default float64
+        The numbers are drawn in float64 and then cast, so both dtypes get the same
+        weights (up to rounding) from the same seed.
+
+    Returns
+    -------
+    dict
+        ``W[l]`` of shape (n[l], n[l-1]) and ``b[l]`` of shape (n[l], 1).
+
+    Notes
+    -----
+    ``W[l] ~ N(0, c / n[l-1])``: He initialisation ``c = 2`` for ReLU networks, Xavier
+    ``c = 1`` for tanh networks. Either keeps the variance of Z[l] about the same from
+    layer to layer, so the activations neither vanish nor explode with depth. The output
+    layer uses the same rule (as the Coursera assignments do). Biases start at 0: the
+    random weights already break the symmetry between units.
+    """
+    dims, dtype, rng = _check_layer_dims(layer_dims), _check_dtype(dtype), check_rng(seed)
+    gain = 2.0 if _check_activation(hidden_activation) == "relu" else 1.0
+    params = {}
+    for l in range(1, len(dims)):
+        W = rng.standard_normal((dims[l], dims[l - 1])) * math.sqrt(gain / dims[l - 1])
+        params[f"W{l}"] = W.astype(dtype, copy=False)
+        params[f"b{l}"] = np.zeros((dims[l], 1), dtype=dtype)
+    return params
+
+
+def forward_propagation(X, params, hidden_activation="relu", keep_Z=True):
+    """Z[L] and ``caches[l-1] = (A[l-1], Z[l])`` for l = 1..L. No checks (see :func:`forward`).
+
+    ``keep_Z=False`` (backprop's own call): a hidden layer's A[l] = g(Z[l]) is written
+    over Z[l], one array of (n[l], m) less per layer and step, and the cache holds A[l]
+    in Z[l]'s place: backprop reads only its sign (ReLU: Z > 0 exactly where A > 0) or
+    A itself (tanh).
+    """
+    L, relu = len(params) // 2, hidden_activation == "relu"
+    caches = []
+    A = X
+    for l in range(1, L + 1):
+        Z = params[f"W{l}"] @ A
+        Z += params[f"b{l}"]                  # in place: Z is a fresh array
+        caches.append((A, Z))
+        if l < L:
+            out = None if keep_Z else Z
+            A = np.maximum(Z, 0, out=out) if relu else np.tanh(Z, out=out)
+    return Z, caches
+
+
+def compute_cost(ZL, Y, params, lambd=0.0):
+    """J and A[L] = y_hat from Z[L], the cross-entropy computed without log(y_hat). No checks.
+
+    With softplus(z) = log(1 + e^z) (``np.logaddexp(0, z)``, which never overflows),
+    L(sigmoid(z), y) = softplus(z) - y z: a saturated sigmoid (y_hat rounding to exactly
+    0 or 1) gives a large finite cost instead of log(0) = -inf, NaN and a warning.
+    A[L] = exp(Z[L] - softplus(Z[L])) reuses the softplus (its exponent is <= 0).
+    """
+    m = ZL.shape[1]
+    softplus = np.logaddexp(0, ZL)
+    cost = float((softplus - Y * ZL).sum()) / m
+    if lambd:
+        cost += lambd / (2 * m) * _sum_of_squares(params)   # the L2 term
+    return cost, np.exp(ZL - softplus)
+
+
+def backward_propagation(AL, Y, caches, params, lambd=0.0, hidden_activation="relu"):
+    """dW[l], db[l] for l = L..1, from dZ[L] = A[L] - Y (sigmoid and cross-entropy). No checks.
+
+    ``caches`` from ``forward_propagation(..., keep_Z=False)``: each hidden layer's A[l].
+    """
+    relu, m = hidden_activation == "relu", AL.shape[1]
+    inv_m = 1.0 / m
+    dZ = AL - Y                               # dJ/dZ[L] times m
+    grads = {}
+    for l in range(len(caches), 0, -1):
+        A_prev, _ = caches[l - 1]
+        W = params[f"W{l}"]
+        dW = dZ @ A_prev.T
+        dW *= inv_m
+        if lambd:
+            dW += (lambd * inv_m) * W         # derivative of lambd / (2 m) ||W||^2
+        grads[f"W{l}"] = dW
+        grads[f"b{l}"] = dZ.sum(axis=1, keepdims=True) * inv_m
+        if l > 1:
+            # One output unit: W.T @ dZ is an outer product (k = 1), which BLAS does 4x
+            # slower than broadcasting; the products are the same numbers.
+            dA = W.T * dZ if W.shape[0] == 1 else W.T @ dZ
+            if relu:                          # dZ = dA * g'(Z[l-1]), in place: dA is fresh
+                dA *= A_prev > 0              # g'(Z) = 1 where Z > 0 (where A > 0), else 0
+            else:
+                dA *= 1 - A_prev * A_prev     # g'(Z) = 1 - tanh(Z)^2, A[l-1] = tanh(Z[l-1])
+            dZ = dA
+    return {key: grads[key] for key in params}   # params' key order: the dicts print alike
+
+
+def sigmoid(Z):
+    """1 / (1 + e^-Z), computed as exp(-softplus(-Z)): never overflows, never warns."""
+    return np.exp(-np.logaddexp(0, -Z))
+
+
+def _sum_of_squares(params):
+    """sum_l ||W[l]||_F^2."""
+    return sum(float(np.vdot(W, W)) for key, W in params.items() if key[0] == "W")
+
+
+def _cost_and_grads(X, Y, params, lambd, hidden_activation):
+    """Forward, cost, backward: the training step's work, without checks."""
+    ZL, caches = forward_propagation(X, params, hidden_activation, keep_Z=False)
+    cost, AL = compute_cost(ZL, Y, params, lambd)
+    return cost, backward_propagation(AL, Y, caches, params, lambd, hidden_activation)
+
+
+# ---------------------------------------------------------------------------
+# The functions a learner calls: arguments checked, then the formulas above
+# ---------------------------------------------------------------------------
+
+def forward(X, params, hidden_activation="relu"):
+    """Forward propagation: return ``(AL, caches)``.
+
+    Parameters
+    ----------
+    X : array of shape (n[0], m)
+    params : dict
+        ``W1, b1, ..., WL, bL``; computations use their dtype.
+    hidden_activation : {"relu", "tanh"}, default "relu"
+
+    Returns
+    -------
+    AL : array of shape (n[L], m)
+        y_hat = sigmoid(Z[L]).
+    caches : list
+        ``caches[l-1] = (A[l-1], Z[l])`` for l = 1..L (A[0] = X), what backprop needs.
+    """
+    X, _, _ = _prepare(X, None, params, None, hidden_activation)
+    with np.errstate(over="ignore", invalid="ignore"):
+        ZL, caches = forward_propagation(X, params, hidden_activation)
+        return sigmoid(ZL), caches
+
+
+def cost_and_grads(X, Y, params, lambd=0.0, hidden_activation="relu", *, check=True):
+    """Cost J of a (mini-)batch and its gradients by backpropagation.
+
+    Parameters
+    ----------
+    X : array of shape (n[0], m_t)
+        The mini-batch X{t}, one example per column.
+    Y : array of shape (1, m_t)
+        Labels 0 or 1.
+    params : dict
+        ``W1, b1, ..., WL, bL``. X and Y are cast to their dtype, so float32 parameters
+        give float32 gradients.
+    lambd : float, default 0.0
+        L2 regularisation strength lambda, >= 0.
+    hidden_activation : {"relu", "tanh"}, default "relu"
+    check : bool, default True
+        False skips every argument check, the cast of X and Y and the floating-point
+        settings: for a training loop that checked its arguments once
+        (:func:`check_network_args`), gave X and Y the parameters' dtype and ignores
+        overflow itself, since on small networks the checks cost more than the step.
+
+    Returns
+    -------
+    cost : float
+        J = (1/m_t) sum_i L(y_hat(i), y(i)) + lambd / (2 m_t) sum_l ||W[l]||_F^2.
+    grads : dict
+        Same keys as ``params``: ``grads["W1"]`` is dW1 = dJ/dW1, and so on.
+
+    Notes
+    -----
+    Backprop starts from dZ[L] = A[L] - Y (sigmoid and cross-entropy together) and
+    adds (lambd / m_t) W[l] to each dW[l]. With weights so large that Z overflows, the
+    cost is inf or NaN (no warning); ``train`` stops on it.
+    """
+    if not check:
+        return _cost_and_grads(X, Y, params, lambd, hidden_activation)
+    X, Y, lambd = _prepare(X, Y, params, lambd, hidden_activation, averages=True)
+    with np.errstate(over="ignore", invalid="ignore"):
+        return _cost_and_grads(X, Y, params, lambd, hidden_activation)
+
+
+def check_network_args(X, Y, layer_dims, lambd=0.0, hidden_activation="relu", dtype=None):
+    """The checks a training loop makes once, before its first step; returns what it needs.
+
+    X must be 2-D with n[0] = layer_dims[0] rows (it is not scanned for NaN: it may be a
+    5,000,000-column memmap, and a NaN shows up as a non-finite cost); Y holds 0/1
+    labels, shape (n[L], m); lambd >= 0; hidden_activation "relu" or "tanh"; dtype
+    float32 or float64, by default X's if it is a float, else float64.
+
+    Returns
+    -------
+    X, Y : ndarray
+    dims : tuple of int
+        layer_dims checked.
+    lambd : float
+    dtype : numpy.dtype
+    """
+    dims = _check_layer_dims(layer_dims)
+    X = check_array(X, "X", ndim=2, finite=False)  # no scan: X may be a 5,000,000-column memmap
+    check_n_features(X, dims[0], "layer_dims[0]")
+    Y = _check_labels(Y, X, dims[-1])
+    lambd = _check_lambd(lambd)
+    _check_activation(hidden_activation)
+    if dtype is None:
+        dtype = X.dtype if X.dtype.kind == "f" else np.float64
+    return X, Y, dims, lambd, _check_dtype(dtype)
+
+
+def predict(X, params, hidden_activation="relu"):
+    """Labels 0/1 of shape (1, m): 1 where y_hat > 0.5.
+
+    y_hat = sigmoid(z) > 0.5 exactly when z > 0, so this thresholds Z[L] at 0 and no
+    rounding of the sigmoid near 0.5 can flip a label.
+    """
+    X, _, _ = _prepare(X, None, params, None, hidden_activation)
+    with np.errstate(over="ignore", invalid="ignore"):
+        ZL, _ = forward_propagation(X, params, hidden_activation)
+    return (ZL > 0).astype(np.int64)
+
+
+def accuracy(X, Y, params, hidden_activation="relu"):
+    """The fraction of examples (columns) whose predicted label equals Y, in [0, 1]."""
+    X, Y, _ = _prepare(X, Y, params, None, hidden_activation, averages=True)
+    return float(np.mean(predict(X, params, hidden_activation) == Y))
+
+
+def gradient_check(X, Y, params, lambd=0.0, epsilon=1e-7, hidden_activation="relu"):
+    """Compare backprop's gradients with central differences; return the relative error.
+
+    For every parameter theta_i (all entries of all W[l], b[l]),
+
+        g_approx_i = (J(theta_i + epsilon) - J(theta_i - epsilon)) / (2 epsilon),
+
+    and the result is ``||g - g_approx|| / (||g|| + ||g_approx||)`` over all of them.
+    About 1e-7 or below: backprop is right; 1e-3 or above: a bug.
+
+    Runs in float64 on a copy of ``params`` (float32 has too few digits for
+    epsilon = 1e-7) and evaluates J twice per parameter: for small networks only.
+    ReLU has a kink at 0: if some Z[l] lies within epsilon of 0 the two sides of the
+    difference see different slopes and the error is large without a bug; tanh has no
+    kink.
+    """
+    epsilon = check_real(epsilon, "epsilon", min_val=0.0, closed="neither")
+    _check_network_params(params)
+    params = {key: np.array(value, dtype=np.float64) for key, value in params.items()}
+    X, Y, lambd = _prepare(X, Y, params, lambd, hidden_activation, averages=True)
+
+    def cost():
+        ZL, _ = forward_propagation(X, params, hidden_activation)
+        return compute_cost(ZL, Y, params, lambd)[0]
+
+    with np.errstate(over="ignore", invalid="ignore"):
+        _, grads = _cost_and_grads(X, Y, params, lambd, hidden_activation)
+        g = np.concatenate([grads[key].ravel() for key in params])
+        approx = np.empty_like(g)
+        i = 0
+        for key, theta in params.items():
+            flat = theta.reshape(-1)          # a view: params[key] itself changes
+            for j in range(flat.size):
+                old = flat[j]
+                flat[j] = old + epsilon
+                J_plus = cost()
+                flat[j] = old - epsilon
+                J_minus = cost()
+                flat[j] = old
+                approx[i] = (J_plus - J_minus) / (2 * epsilon)
+                i += 1
+    if not (np.isfinite(g).all() and np.isfinite(approx).all()):
+        raise ValueError(
+            f"the cost or its gradient overflowed (with epsilon == {epsilon!r}, lambd == {lambd!r}): "
+            "gradient_check needs a cost that stays finite near params; use smaller values"
+        )
+    # Both vectors divided by their largest entry first: the norms square the entries,
+    # which would overflow for gradients above about 1e154 (the ratio is unchanged).
+    scale = max(np.abs(g).max(initial=0.0), np.abs(approx).max(initial=0.0))
+    if scale == 0.0:
+        return 0.0
+    g, approx = g / scale, approx / scale
+    return float(np.linalg.norm(g - approx) / (np.linalg.norm(g) + np.linalg.norm(approx)))
+
+
+# ---------------------------------------------------------------------------
+# Argument checks (once per public call; a training loop checks once, then skips them)
+# ---------------------------------------------------------------------------
+
 _KEY = re.compile(r"([Wb])([1-9][0-9]*)\Z")
 
 
-# ---------------------------------------------------------------------------
-# Argument checks (run once per public call; the training loop skips them per step)
-# ---------------------------------------------------------------------------
+def _prepare(X, Y, params, lambd, hidden_activation, averages=False):
+    """Checks shared by the public functions; returns arrays in the parameters' dtype.
+
+    ``averages``: the caller averages over the examples, so it needs m >= 1.
+    """
+    L = _check_network_params(params)
+    _check_activation(hidden_activation)
+    dtype = params["W1"].dtype
+    X = _check_X(X, params["W1"].shape[1], "params['W1'].shape[1] (n[0])")
+    if averages and X.shape[1] == 0:
+        raise ValueError(f"X has m = 0 examples (shape {X.shape}); a cost or an accuracy needs at least one")
+    if Y is not None:
+        Y = _check_labels(Y, X, params[f"W{L}"].shape[0]).astype(dtype, copy=False)
+    if lambd is not None:
+        lambd = _check_lambd(lambd)
+    if X.dtype != dtype:
+        with np.errstate(over="ignore"):  # checked just below, with a message that says what went wrong
+            X = X.astype(dtype)
+        if not np.isfinite(X).all():
+            raise ValueError(
+                f"X has values beyond the range of {dtype} (the dtype of params, largest "
+                f"{np.finfo(dtype).max:.3g}); scale the data or use float64 parameters"
+            )
+    return X, Y, lambd
+
 
 def _check_activation(hidden_activation):
     if not isinstance(hidden_activation, str) or hidden_activation not in HIDDEN_ACTIVATIONS:
@@ -160,324 +454,3 @@ def _check_labels(Y, X, n_out):
 
 def _check_lambd(lambd):
     return check_real(lambd, "lambd", min_val=0.0)
-
-
-# ---------------------------------------------------------------------------
-# Initialisation
-# ---------------------------------------------------------------------------
-
-def initialize_parameters(layer_dims, seed=0, hidden_activation="relu", dtype=np.float64):
-    """Random weights, zero biases, for the layer sizes ``[n[0], n[1], ..., n[L]]``.
-
-    Parameters
-    ----------
-    layer_dims : list of int
-        n[0] (the number of input features) up to n[L] (1 for binary labels).
-    seed : int, numpy.random.Generator or None, default 0
-        Fixes the weights.
-    hidden_activation : {"relu", "tanh"}, default "relu"
-        Chooses the scale of the weights (below).
-    dtype : float32 or float64, default float64
-        The numbers are drawn in float64 and then cast, so both dtypes get the same
-        weights (up to rounding) from the same seed.
-
-    Returns
-    -------
-    dict
-        ``W[l]`` of shape (n[l], n[l-1]) and ``b[l]`` of shape (n[l], 1).
-
-    Notes
-    -----
-    ``W[l] ~ N(0, c / n[l-1])``: He initialisation ``c = 2`` for ReLU networks, Xavier
-    ``c = 1`` for tanh networks. Either keeps the variance of Z[l] about the same from
-    layer to layer, so the activations neither vanish nor explode with depth. The output
-    layer uses the same rule (as the Coursera assignments do). Biases start at 0: the
-    random weights already break the symmetry between units.
-    """
-    dims = _check_layer_dims(layer_dims)
-    _check_activation(hidden_activation)
-    dt = _check_dtype(dtype)
-    rng = check_rng(seed)
-    gain = 2.0 if hidden_activation == "relu" else 1.0
-    params = {}
-    for l in range(1, len(dims)):
-        W = rng.standard_normal((dims[l], dims[l - 1])) * math.sqrt(gain / dims[l - 1])
-        params[f"W{l}"] = W.astype(dt, copy=False)
-        params[f"b{l}"] = np.zeros((dims[l], 1), dtype=dt)
-    return params
-
-
-# ---------------------------------------------------------------------------
-# Forward and backward propagation (no checks: callers check once)
-# ---------------------------------------------------------------------------
-
-def sigmoid(Z):
-    """1 / (1 + e^-Z), computed as exp(-softplus(-Z)): never overflows, never warns."""
-    return np.exp(-np.logaddexp(0, -Z))
-
-
-def _forward(X, params, L, relu, keep_Z=True):
-    """Return Z[L] and caches[l-1] = (A[l-1], Z[l]) for l = 1..L.
-
-    ``keep_Z=False`` (backprop's own call): a hidden layer's A[l] = g(Z[l]) is written
-    over Z[l], one array of (n[l], m) less per layer and step, and the cache holds A[l]
-    in Z[l]'s place: backprop reads only its sign (ReLU: Z > 0 exactly where A > 0) or
-    A itself (tanh).
-    """
-    caches = []
-    A = X
-    for l in range(1, L + 1):
-        Z = params[f"W{l}"] @ A
-        Z += params[f"b{l}"]                  # in place: Z is a fresh array
-        caches.append((A, Z))
-        if l < L:
-            out = None if keep_Z else Z
-            A = np.maximum(Z, 0, out=out) if relu else np.tanh(Z, out=out)
-    return Z, caches
-
-
-def _l2(params, L):
-    """sum_l ||W[l]||_F^2, in the parameters' dtype."""
-    total = 0.0
-    for l in range(1, L + 1):
-        W = params[f"W{l}"]
-        total += float(np.vdot(W, W))
-    return total
-
-
-def _cost_from_ZL(ZL, Y, params, L, lambd):
-    """J = mean(softplus(Z[L]) - Y Z[L]) + lambd / (2 m) sum ||W||^2, and softplus(Z[L])."""
-    m = ZL.shape[1]
-    softplus = np.logaddexp(0, ZL)
-    cost = float((softplus - Y * ZL).sum()) / m
-    if lambd:
-        cost += lambd / (2 * m) * _l2(params, L)
-    return cost, softplus
-
-
-def _cost_and_grads(X, Y, params, L, lambd, relu):
-    """The training step's work, without argument checks: (J, grads)."""
-    ZL, caches = _forward(X, params, L, relu, keep_Z=False)
-    cost, softplus = _cost_from_ZL(ZL, Y, params, L, lambd)
-    m = X.shape[1]
-    inv_m = 1.0 / m
-    # A[L] = sigmoid(Z[L]) = exp(Z[L] - softplus(Z[L])): reuses softplus, exponent <= 0.
-    AL = np.exp(ZL - softplus)
-    dZ = AL - Y                               # dJ/dZ[L] times m, for sigmoid + cross-entropy
-    grads = {}
-    for l in range(L, 0, -1):
-        A_prev, _ = caches[l - 1]
-        W = params[f"W{l}"]
-        dW = dZ @ A_prev.T
-        dW *= inv_m
-        if lambd:
-            dW += (lambd * inv_m) * W         # derivative of lambd / (2 m) ||W||^2
-        grads[f"W{l}"] = dW
-        grads[f"b{l}"] = dZ.sum(axis=1, keepdims=True) * inv_m
-        if l > 1:
-            # One output unit: W.T @ dZ is an outer product (k = 1), which BLAS does 4x
-            # slower than broadcasting; the products are the same numbers.
-            dA = W.T * dZ if W.shape[0] == 1 else W.T @ dZ
-            # dZ = dA * g'(Z[l-1]), in place: dA is a fresh array
-            if relu:
-                dA *= A_prev > 0                  # g'(Z) = 1 where Z > 0 (where A > 0), else 0
-            else:
-                dA *= 1 - A_prev * A_prev         # g'(Z) = 1 - tanh(Z)^2, A[l-1] = tanh(Z[l-1])
-            dZ = dA
-    # Same key order as params, so the dicts print and iterate alike.
-    return cost, {key: grads[key] for key in params}
-
-
-def _prepare(X, Y, params, lambd, hidden_activation, averages=False):
-    """Checks shared by the public functions; returns arrays in the parameters' dtype.
-
-    ``averages``: the caller averages over the examples, so it needs m >= 1.
-    """
-    L = _check_network_params(params)
-    _check_activation(hidden_activation)
-    dtype = params["W1"].dtype
-    X = _check_X(X, params["W1"].shape[1], "params['W1'].shape[1] (n[0])")
-    if averages and X.shape[1] == 0:
-        raise ValueError(f"X has m = 0 examples (shape {X.shape}); a cost or an accuracy needs at least one")
-    if Y is not None:
-        Y = _check_labels(Y, X, params[f"W{L}"].shape[0]).astype(dtype, copy=False)
-    if lambd is not None:
-        lambd = _check_lambd(lambd)
-    if X.dtype != dtype:
-        with np.errstate(over="ignore"):  # checked just below, with a message that says what went wrong
-            X = X.astype(dtype)
-        if not np.isfinite(X).all():
-            raise ValueError(
-                f"X has values beyond the range of {dtype} (the dtype of params, largest "
-                f"{np.finfo(dtype).max:.3g}); scale the data or use float64 parameters"
-            )
-    return X, Y, L, lambd
-
-
-# ---------------------------------------------------------------------------
-# Public functions
-# ---------------------------------------------------------------------------
-
-def forward(X, params, hidden_activation="relu"):
-    """Forward propagation: return ``(AL, caches)``.
-
-    Parameters
-    ----------
-    X : array of shape (n[0], m)
-    params : dict
-        ``W1, b1, ..., WL, bL``; computations use their dtype.
-    hidden_activation : {"relu", "tanh"}, default "relu"
-
-    Returns
-    -------
-    AL : array of shape (n[L], m)
-        y_hat = sigmoid(Z[L]).
-    caches : list
-        ``caches[l-1] = (A[l-1], Z[l])`` for l = 1..L (A[0] = X), what backprop needs.
-    """
-    X, _, L, _ = _prepare(X, None, params, None, hidden_activation)
-    with np.errstate(over="ignore", invalid="ignore"):
-        ZL, caches = _forward(X, params, L, hidden_activation == "relu")
-        return sigmoid(ZL), caches
-
-
-def cost_and_grads(X, Y, params, lambd=0.0, hidden_activation="relu", *, check=True):
-    """Cost J of a (mini-)batch and its gradients by backpropagation.
-
-    Parameters
-    ----------
-    X : array of shape (n[0], m_t)
-        The mini-batch X{t}, one example per column.
-    Y : array of shape (1, m_t)
-        Labels 0 or 1.
-    params : dict
-        ``W1, b1, ..., WL, bL``. X and Y are cast to their dtype, so float32 parameters
-        give float32 gradients.
-    lambd : float, default 0.0
-        L2 regularisation strength lambda, >= 0.
-    hidden_activation : {"relu", "tanh"}, default "relu"
-    check : bool, default True
-        False skips every argument check, the cast of X and Y and the floating-point
-        settings: for a training loop that checked its arguments once
-        (:func:`check_network_args`), gave X and Y the parameters' dtype and ignores
-        overflow itself, since on small networks the checks cost more than the step.
-
-    Returns
-    -------
-    cost : float
-        J = (1/m_t) sum_i L(y_hat(i), y(i)) + lambd / (2 m_t) sum_l ||W[l]||_F^2.
-    grads : dict
-        Same keys as ``params``: ``grads["W1"]`` is dW1 = dJ/dW1, and so on.
-
-    Notes
-    -----
-    Backprop starts from dZ[L] = A[L] - Y (sigmoid and cross-entropy together) and
-    adds (lambd / m_t) W[l] to each dW[l]. With weights so large that Z overflows, the
-    cost is inf or NaN (no warning); ``train`` stops on it.
-    """
-    if not check:
-        return _cost_and_grads(X, Y, params, len(params) // 2, lambd, hidden_activation == "relu")
-    X, Y, L, lambd = _prepare(X, Y, params, lambd, hidden_activation, averages=True)
-    with np.errstate(over="ignore", invalid="ignore"):
-        return _cost_and_grads(X, Y, params, L, lambd, hidden_activation == "relu")
-
-
-def check_network_args(X, Y, layer_dims, lambd=0.0, hidden_activation="relu", dtype=None):
-    """The checks a training loop makes once, before its first step; returns what it needs.
-
-    X must be 2-D with n[0] = layer_dims[0] rows (it is not scanned for NaN: it may be a
-    5,000,000-column memmap, and a NaN shows up as a non-finite cost); Y holds 0/1
-    labels, shape (n[L], m); lambd >= 0; hidden_activation "relu" or "tanh"; dtype
-    float32 or float64, by default X's if it is a float, else float64.
-
-    Returns
-    -------
-    X, Y : ndarray
-    dims : tuple of int
-        layer_dims checked.
-    lambd : float
-    dtype : numpy.dtype
-    """
-    dims = _check_layer_dims(layer_dims)
-    X = check_array(X, "X", ndim=2, finite=False)  # no scan: X may be a 5,000,000-column memmap
-    check_n_features(X, dims[0], "layer_dims[0]")
-    Y = _check_labels(Y, X, dims[-1])
-    lambd = _check_lambd(lambd)
-    _check_activation(hidden_activation)
-    if dtype is None:
-        dtype = X.dtype if X.dtype.kind == "f" else np.float64
-    return X, Y, dims, lambd, _check_dtype(dtype)
-
-
-def predict(X, params, hidden_activation="relu"):
-    """Labels 0/1 of shape (1, m): 1 where y_hat > 0.5.
-
-    y_hat = sigmoid(z) > 0.5 exactly when z > 0, so this thresholds Z[L] at 0 and no
-    rounding of the sigmoid near 0.5 can flip a label.
-    """
-    X, _, L, _ = _prepare(X, None, params, None, hidden_activation)
-    with np.errstate(over="ignore", invalid="ignore"):
-        ZL, _ = _forward(X, params, L, hidden_activation == "relu")
-    return (ZL > 0).astype(np.int64)
-
-
-def accuracy(X, Y, params, hidden_activation="relu"):
-    """The fraction of examples (columns) whose predicted label equals Y, in [0, 1]."""
-    X, Y, _, _ = _prepare(X, Y, params, None, hidden_activation, averages=True)
-    return float(np.mean(predict(X, params, hidden_activation) == Y))
-
-
-def gradient_check(X, Y, params, lambd=0.0, epsilon=1e-7, hidden_activation="relu"):
-    """Compare backprop's gradients with central differences; return the relative error.
-
-    For every parameter theta_i (all entries of all W[l], b[l]),
-
-        g_approx_i = (J(theta_i + epsilon) - J(theta_i - epsilon)) / (2 epsilon),
-
-    and the result is ``||g - g_approx|| / (||g|| + ||g_approx||)`` over all of them.
-    About 1e-7 or below: backprop is right; 1e-3 or above: a bug.
-
-    Runs in float64 on a copy of ``params`` (float32 has too few digits for
-    epsilon = 1e-7) and evaluates J twice per parameter: for small networks only.
-    ReLU has a kink at 0: if some Z[l] lies within epsilon of 0 the two sides of the
-    difference see different slopes and the error is large without a bug; tanh has no
-    kink.
-    """
-    epsilon = check_real(epsilon, "epsilon", min_val=0.0, closed="neither")
-    _check_network_params(params)
-    params = {key: np.array(value, dtype=np.float64) for key, value in params.items()}
-    X, Y, L, lambd = _prepare(X, Y, params, lambd, hidden_activation, averages=True)
-    relu = hidden_activation == "relu"
-
-    def cost():
-        ZL, _ = _forward(X, params, L, relu)
-        return _cost_from_ZL(ZL, Y, params, L, lambd)[0]
-
-    with np.errstate(over="ignore", invalid="ignore"):
-        _, grads = _cost_and_grads(X, Y, params, L, lambd, relu)
-        g = np.concatenate([grads[key].ravel() for key in params])
-        approx = np.empty_like(g)
-        i = 0
-        for key, theta in params.items():
-            flat = theta.reshape(-1)          # a view: params[key] itself changes
-            for j in range(flat.size):
-                old = flat[j]
-                flat[j] = old + epsilon
-                J_plus = cost()
-                flat[j] = old - epsilon
-                J_minus = cost()
-                flat[j] = old
-                approx[i] = (J_plus - J_minus) / (2 * epsilon)
-                i += 1
-    if not (np.isfinite(g).all() and np.isfinite(approx).all()):
-        raise ValueError(
-            f"the cost or its gradient overflowed (with epsilon == {epsilon!r}, lambd == {lambd!r}): "
-            "gradient_check needs a cost that stays finite near params; use smaller values"
-        )
-    # Both vectors divided by their largest entry first: the norms square the entries,
-    # which would overflow for gradients above about 1e154 (the ratio is unchanged).
-    scale = max(np.abs(g).max(initial=0.0), np.abs(approx).max(initial=0.0))
-    if scale == 0.0:
-        return 0.0
-    g, approx = g / scale, approx / scale
-    return float(np.linalg.norm(g - approx) / (np.linalg.norm(g) + np.linalg.norm(approx)))

@@ -1,14 +1,32 @@
 """Gradient descent, momentum, RMSProp and Adam, as the lecture writes them.
 
 First the four updates as plain functions of one array (new arrays out, inputs left
-alone), line for line the slides' formulas. Then the optimizers, which apply them to
-every array of a network's ``params`` dict with an explicit state (``init``, ``step``).
-Large arrays take the fast path (``_fast/updates.py``): the same arithmetic, in place.
+alone), line for line the slides' formulas. Then the optimizers' states, then the
+optimizers, which apply the updates to every array of a network's ``params`` dict with
+an explicit state (``init``, ``step``). Their argument checks and the overflow guard
+come last. Large arrays take the fast path (``_fast/updates.py``): the same arithmetic,
+in place.
 """
 
 from __future__ import annotations
 
+import weakref
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+
 import numpy as np
+
+from ._fast.blocks import sums_are_finite
+from ._fast.updates import SmallSteps, adam_, applies, gradient_descent_, momentum_, rmsprop_
+from ._validation import as_array, check_finite_dict, check_int, check_matching_dicts, check_real
+
+__all__ = [
+    "gradient_descent_update", "momentum_update", "rmsprop_update", "adam_update",
+    "GradientDescent", "Momentum", "RMSProp", "Adam",
+    "GradientDescentState", "MomentumState", "RMSPropState", "AdamState",
+    "copy_arrays", "StepOverflowError",
+]
 
 
 def gradient_descent_update(W, dW, learning_rate):
@@ -155,47 +173,8 @@ def adam_update(W, dW, v, s, t, learning_rate, beta1, beta2, epsilon, *, eps_roo
 
 
 # ---------------------------------------------------------------------------
-# The optimizers: the updates above over a dict of arrays, with explicit state
+# The optimizers' states: what each remembers between steps, a value you can print
 # ---------------------------------------------------------------------------
-#
-#     opt = Adam(learning_rate=0.01)
-#     state = opt.init(params)                      # AdamState(v={...}, s={...}, t=0)
-#     params, state = opt.step(params, grads, state)
-#
-# ``step`` updates in place: like ``torch.optim``, it overwrites the arrays of ``params``
-# and of ``state`` and returns the same objects (on 10 million parameters an update that
-# allocates new arrays is several times slower: benchmarks/). To keep a trajectory, copy:
-# ``copy_arrays(params)``. It refuses bad input before touching any array (a NaN in
-# ``grads``, mismatched keys or shapes, an epsilon that rounds to 0 in float32), and an
-# update whose arithmetic overflows raises StepOverflowError instead of leaving silent
-# infinities behind numpy's warning.
-
-from collections.abc import Mapping  # noqa: E402  (below the formulas, which need only numpy)
-from dataclasses import dataclass, field  # noqa: E402
-from functools import lru_cache  # noqa: E402
-import weakref  # noqa: E402
-
-from ._fast.blocks import sums_are_finite  # noqa: E402
-from ._fast.updates import adam_, applies, gradient_descent_, momentum_, rmsprop_  # noqa: E402
-from ._validation import as_array, check_finite_dict, check_int, check_matching_dicts, check_real  # noqa: E402
-
-__all__ = [
-    "gradient_descent_update",
-    "momentum_update",
-    "rmsprop_update",
-    "adam_update",
-    "GradientDescent",
-    "Momentum",
-    "RMSProp",
-    "Adam",
-    "GradientDescentState",
-    "MomentumState",
-    "RMSPropState",
-    "AdamState",
-    "copy_arrays",
-    "StepOverflowError",
-]
-
 
 @dataclass
 class GradientDescentState:
@@ -238,6 +217,22 @@ def copy_arrays(arrays):
     return {key: np.array(value, copy=True) for key, value in _check_mapping(arrays, "arrays").items()}
 
 
+# ---------------------------------------------------------------------------
+# The optimizers: the updates above over a dict of arrays, with explicit state
+# ---------------------------------------------------------------------------
+#
+#     opt = Adam(learning_rate=0.01)
+#     state = opt.init(params)                      # AdamState(v={...}, s={...}, t=0)
+#     params, state = opt.step(params, grads, state)
+#
+# ``step`` updates in place: like ``torch.optim``, it overwrites the arrays of ``params``
+# and of ``state`` and returns the same objects (on 10 million parameters an update that
+# allocates new arrays is several times slower: benchmarks/). To keep a trajectory, copy:
+# ``copy_arrays(params)``. It refuses bad input before touching any array (a NaN in
+# ``grads``, mismatched keys or shapes, an epsilon that rounds to 0 in float32), and an
+# update whose arithmetic overflows raises StepOverflowError instead of leaving silent
+# infinities behind numpy's warning.
+
 class _Optimizer:
     """What the four optimizers share: the learning rate, the argument checks, overflow detection."""
 
@@ -247,7 +242,7 @@ class _Optimizer:
 
     def __init__(self, learning_rate):
         self.learning_rate = learning_rate
-        self._known = None  # the params and state last checked whole (see _checked)
+        self._known = None  # a _Known: the params and state last checked whole (see _checked)
 
     @property
     def learning_rate(self):
@@ -263,52 +258,30 @@ class _Optimizer:
         args = ", ".join(f"{name}={getattr(self, name)!r}" for name in ("learning_rate", *hyper))
         return f"{type(self).__name__}({args})"
 
-    def _checked(self, params, grads, state):
+    def _checked(self, params, grads, state, finite=True):
         """Check ``step``'s arguments before any array changes; return grads as arrays.
 
         What stays the same from step to step (the keys, arrays, shapes and dtypes of
         params and of the state) is checked whole the first time this optimizer sees
         them, and again whenever params or the state holds other arrays. What each step
-        brings (grads, state.t, the learning rate) is checked every time.
+        brings (grads, state.t, the learning rate) is checked every time; ``finite=False``
+        leaves the NaN check of grads to the caller (gradient descent's small steps).
         """
-        if not self._same_as_known(params, state):
+        known = self._known
+        if known is None or not known.describes(params, state, self._state_arrays):
             self._known = None
             _check_structure(self, params, state)
-            # Weak references: the optimizer must not keep a finished run's arrays alive.
-            self._known = (weakref.ref(state), id(params), tuple(params),
-                           [weakref.ref(a) for a in self._arrays(params, state)],
-                           {W.dtype for W in params.values()}, None)  # None: the learning rate to check
-        dtypes = self._known[4]
-        grads = _checked_grads(params, grads)
+            self._known = known = _Known.of(params, state, self._state_arrays)
+        grads = _checked_grads(params, grads, finite)
         t = state.t
         if type(t) is not int or not 0 <= t <= _MAX_T:  # Adam divides by 1 - beta^(t + 1): 0 if t = -1
             check_int(t, "state.t", min_val=0, max_val=_MAX_T)
-        if self.learning_rate != self._known[5]:  # it may change between steps (decay)
-            for dtype in dtypes:
+        if self.learning_rate != known.learning_rate_that_fits:  # it may change between steps (decay)
+            for dtype in known.dtypes:
                 _check_constants_fit(self.learning_rate, getattr(self, "epsilon", None),
                                      getattr(self, "eps_root", 0.0), dtype)
-            self._known = (*self._known[:5], self.learning_rate)
+            known.learning_rate_that_fits = self.learning_rate
         return grads
-
-    def _arrays(self, params, state):
-        arrays = list(params.values())
-        for name in self._state_arrays:
-            arrays += getattr(state, name).values()
-        return arrays
-
-    def _same_as_known(self, params, state):
-        known = self._known
-        if known is None or known[0]() is not state or known[1] != id(params):
-            return False
-        if not (type(params) is dict or isinstance(params, Mapping)) or tuple(params) != known[2]:
-            return False  # (an id can be reused by a new object once the old one is freed)
-        try:
-            arrays = self._arrays(params, state)
-        except AttributeError:  # a state dict replaced by something else: the full check says what
-            return False
-        # The same arrays, still writeable (a flag that can be switched off between steps).
-        return (len(arrays) == len(known[3]) and all([ref() is a for ref, a in zip(known[3], arrays)])
-                and all([a.flags.writeable for a in arrays]))
 
     def _refusing_overflow(self, params, state):
         return _RefusingOverflow(self, params, state)
@@ -332,6 +305,9 @@ class GradientDescent(_Optimizer):
 
     def step(self, params, grads, state):
         """One update of every array in ``params``, in place. Returns ``(params, state)``."""
+        if self._small_network_step(params, grads, state):  # the same update, fewer numpy calls
+            state.t += 1
+            return params, state
         grads = self._checked(params, grads, state)
         learning_rate = self.learning_rate
         with self._refusing_overflow(params, state):
@@ -343,6 +319,34 @@ class GradientDescent(_Optimizer):
                     W[...] = gradient_descent_update(W, dW, learning_rate)
         state.t += 1
         return params, state
+
+    def _small_network_step(self, params, grads, state):
+        """The update of a small network whose params and state an earlier step checked whole.
+
+        There each numpy call costs far more than its arithmetic: the gradients' NaN
+        check and the copy back of each new W doubled the step. Here the gradients' keys,
+        types, shapes and dtypes are checked as alpha dW goes into one buffer, one read
+        of it finds a NaN, an inf or an overflow (``SmallSteps``), and W is updated in
+        place. False, with nothing changed: take the general path, whose checks say what
+        is wrong (or the network is not small, or the structure is new).
+        """
+        known = self._known
+        if (known is None or known.small_steps is None or self.learning_rate != known.learning_rate_that_fits
+                or type(state.t) is not int or not 0 <= state.t <= _MAX_T
+                or not known.describes(params, state, ())):
+            return False
+        errors = []
+        with np.errstate(over="call", invalid="call", divide="call", call=lambda kind, flag: errors.append(kind)):
+            steps = known.small_steps.fill(self.learning_rate, grads)  # alpha dW, by key
+            if steps is None:
+                return False
+            if not known.small_steps.all_finite():
+                check_finite_dict(grads, "grads")  # refuses a NaN or inf and names it; else an overflow
+            for key, W in params.items():
+                np.subtract(W, steps[key], W)  # W - learning_rate * dW: the same arithmetic, in place
+        if errors:
+            raise _overflow_error(self, params, state, errors[0])
+        return True
 
 
 class Momentum(_Optimizer):
@@ -486,7 +490,7 @@ class Adam(_Optimizer):
         t = state.t + 1
         learning_rate, beta1, beta2 = self.learning_rate, self.beta1, self.beta2
         epsilon, eps_root = self.epsilon, self.eps_root
-        _check_step_size_fits(learning_rate / (1.0 - beta1**t), t, self._known[4])
+        _check_step_size_fits(learning_rate / (1.0 - beta1**t), t, self._known.dtypes)
         with self._refusing_overflow(params, state):
             for key, W in params.items():
                 dW, v, s = grads[key], state.v[key], state.s[key]
@@ -505,6 +509,54 @@ class Adam(_Optimizer):
 
 #: Largest step count accepted: beta ** t needs t as a float (2^63 is far beyond any run).
 _MAX_T = 2**63 - 1
+
+
+@dataclass(eq=False)
+class _Known:
+    """The params and state an optimizer last checked whole, and what follows from them.
+
+    ``step`` checks what stays the same between steps once, and again only when
+    ``describes`` finds params or the state holding other arrays. Weak references: the
+    optimizer must not keep a finished run's arrays alive.
+    """
+
+    state: weakref.ref
+    params_id: int        # a dict cannot be weakly referenced; keys and arrays guard a reused id
+    keys: tuple
+    arrays: list          # weak references to the arrays of params, then of the state
+    dtypes: frozenset     # of params: the hyperparameters must fit them
+    small_steps: SmallSteps | None  # gradient descent on a small network (see SmallSteps)
+    learning_rate_that_fits: float | None = None  # the last learning rate checked against dtypes
+
+    @classmethod
+    def of(cls, params, state, state_arrays):
+        return cls(weakref.ref(state), id(params), tuple(params),
+                   [weakref.ref(a) for a in _arrays(params, state, state_arrays)],
+                   frozenset(W.dtype for W in params.values()), SmallSteps.for_params(params))
+
+    def describes(self, params, state, state_arrays):
+        """True if params and state hold the arrays checked, all still writeable."""
+        if self.state() is not state or self.params_id != id(params):
+            return False
+        if not (type(params) is dict or isinstance(params, Mapping)) or tuple(params) != self.keys:
+            return False  # (an id can be reused by a new object once the old one is freed)
+        try:
+            arrays = _arrays(params, state, state_arrays) if state_arrays else params.values()
+        except AttributeError:  # a state dict replaced by something else: the full check says what
+            return False
+        if len(arrays) != len(self.arrays):
+            return False
+        for ref, a in zip(self.arrays, arrays):  # the same arrays, still writeable (a flag that can change)
+            if ref() is not a or not a.flags.writeable:
+                return False
+        return True
+
+
+def _arrays(params, state, state_arrays):
+    arrays = list(params.values())
+    for name in state_arrays:
+        arrays += getattr(state, name).values()
+    return arrays
 
 
 def _check_mapping(arrays, name):
@@ -558,8 +610,8 @@ def _check_structure(optimizer, params, state):
         _check_float_arrays(arrays, f"state.{name}")
 
 
-def _checked_grads(params, grads):
-    """grads as arrays, same keys and shapes as params, real and finite; integers as params' dtype."""
+def _checked_grads(params, grads, finite=True):
+    """grads as arrays, same keys and shapes as params, real and (if ``finite``) finite; integers as params' dtype."""
     if not (type(grads) is dict or isinstance(grads, Mapping)) or grads.keys() != params.keys():
         check_matching_dicts(params, grads)  # raises, saying what differs
     out = {}
@@ -574,9 +626,14 @@ def _checked_grads(params, grads):
                 raise TypeError(f"grads[{key!r}] must hold real numbers, got an array of dtype {dW.dtype}")
             dW = dW.astype(W.dtype)  # so dW**2 is a float square, not an integer one that can wrap
         out[key] = dW
-    if not sums_are_finite(out.values()):  # one read of each gradient
-        check_finite_dict(out, "grads")  # finds the NaN or inf, names it and refuses the step
+    if finite:
+        _check_finite(out)
     return out
+
+
+def _check_finite(grads):
+    if not sums_are_finite(grads.values()):  # one read of each gradient
+        check_finite_dict(grads, "grads")  # finds the NaN or inf, names it and refuses the step
 
 
 @lru_cache(maxsize=64)
@@ -609,6 +666,11 @@ def _check_step_size_fits(step_size, t, dtypes):
             _check_constants_fit(step_size, None, 0.0, dtype, f"learning_rate / (1 - beta1^t) at t = {t}")
 
 
+
+# ---------------------------------------------------------------------------
+# The overflow guard
+# ---------------------------------------------------------------------------
+
 class _RefusingOverflow:
     """Raise StepOverflowError after an update whose arithmetic overflowed (numpy would only warn).
 
@@ -628,13 +690,18 @@ class _RefusingOverflow:
     def __exit__(self, *exc):
         self.errstate.__exit__(*exc)
         if self.errors and exc[0] is None:
-            arrays = {f"params[{key!r}]": W for key, W in self.params.items()}
-            for name in self.optimizer._state_arrays:
-                arrays.update({f"state.{name}[{key!r}]": a for key, a in getattr(self.state, name).items()})
-            bad = [name for name, a in arrays.items() if not np.isfinite(a).all()]
-            raise StepOverflowError(
-                f"the update hit a floating-point {self.errors[0]} and left inf or NaN in "
-                f"{', '.join(bad) or 'a result'}: learning_rate == {self.optimizer.learning_rate!r} or the "
-                "gradients are far too large (or params already held inf). The step worked in place; "
-                "restore copies made with copy_arrays()"
-            )
+            raise _overflow_error(self.optimizer, self.params, self.state, self.errors[0])
+
+
+def _overflow_error(optimizer, params, state, kind):
+    """The StepOverflowError of an update that hit a floating-point ``kind`` ("overflow", ...)."""
+    arrays = {f"params[{key!r}]": W for key, W in params.items()}
+    for name in optimizer._state_arrays:
+        arrays.update({f"state.{name}[{key!r}]": a for key, a in getattr(state, name).items()})
+    bad = [name for name, a in arrays.items() if not np.isfinite(a).all()]
+    return StepOverflowError(
+        f"the update hit a floating-point {kind} and left inf or NaN in "
+        f"{', '.join(bad) or 'a result'}: learning_rate == {optimizer.learning_rate!r} or the "
+        "gradients are far too large (or params already held inf). The step worked in place; "
+        "restore copies made with copy_arrays()"
+    )

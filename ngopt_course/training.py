@@ -48,7 +48,7 @@ def _train_loop(run, X, Y, params, optimizer, state, schedule, rng):
             cost, grads = _cost_and_grads(X_t, Y_t, params, run.lambd, run.hidden_activation)  # forward, J{t}, backprop
             run.check(cost, grads, X_t)                              # a cost that is not a number ends the run
             optimizer.step(params, grads, state)                     # update W[l], b[l] (in place)
-            run.record(cost, X_t)                                    # history; the time budget
+            run.record(cost, X_t, params)                            # history; time budget; callback
         run.end_epoch(params, state, rng)                            # epoch cost, progress bar, checkpoint
 
 
@@ -76,6 +76,7 @@ def train(
     checkpoint=None,
     checkpoint_every=None,
     resume_from=None,
+    callback=None,
 ):
     """Train a network ``layer_dims`` on (X, Y) with mini-batches; return ``(params, history)``.
 
@@ -122,15 +123,23 @@ def train(
         last one. Saving is atomic: an interrupted save keeps the previous file.
     checkpoint_every : int, optional
         Save every ``checkpoint_every`` epochs. Default: at the end of the first epoch
-        that finishes ``CHECKPOINT_SECONDS`` (10 s) or more after the previous save. A
-        save takes about 10 ms (most of it making sure the file is on disk), more than a
-        whole epoch of a small network, so saving every epoch can slow a run tenfold.
+        that finishes ``CHECKPOINT_SECONDS`` (10 s) or more after the previous save: a
+        save makes sure the file is on disk, which can take longer than a whole epoch of
+        a small network, so saving every epoch would slow such a run several times
+        over (figures: benchmarks/README.md).
     resume_from : str, os.PathLike or Checkpoint, optional
         Continue the run saved there up to ``num_epochs``: the parameters, optimizer
         state, history and shuffling generator are restored (``seed`` is then unused),
         and the result is bit for bit that of a run never interrupted. The network,
         optimizer and its hyperparameters, lambd, mini_batch_size, m, dtype and the
         presence of a schedule must be those the checkpoint was saved with.
+    callback : callable, optional
+        ``callback(params, steps, seconds)``, called before the first step (with the
+        initial parameters) and after every step, with the steps taken so far and the
+        seconds of training at the end of the last one (as in ``history.times``): e.g.
+        to measure the cost on a whole or a held-out set as training goes. Its own time is
+        kept off the clock (``history.times`` and ``time_budget``). It must not change
+        ``params``; returning True ends the run after this step.
 
     Returns
     -------
@@ -180,10 +189,12 @@ def train(
         checkpoint = check_path(checkpoint, "checkpoint")  # now, not at the first save an epoch later
     if resume_from is not None and not isinstance(resume_from, ckpt_module.Checkpoint):
         resume_from = check_path(resume_from, "resume_from")
+    if callback is not None and not callable(callback):
+        raise TypeError(f"callback must be a function (params, steps, seconds) -> bool, got {callback!r}")
     rng = check_rng(seed)
 
     run = _Run(X.shape[1], mini_batch_size, num_epochs, lambd, hidden_activation, dtype, time_budget,
-               print_every, progress, optimizer)
+               print_every, progress, optimizer, callback)
     if checkpoint is not None or resume_from is not None:
         run.describe_for_checkpoints(optimizer, dims, schedule is not None, checkpoint, checkpoint_every)
     if resume_from is not None:
@@ -200,6 +211,7 @@ def train(
         # warnings about it would only repeat that, hundreds of times.
         with np.errstate(over="ignore", invalid="ignore"), \
                 _small_products_on_one_thread(dims, min(mini_batch_size, X.shape[1])):
+            run.start_clock(params)
             _train_loop(run, X, Y, params, optimizer, state, schedule, rng)
     except _Stop as stop:
         stop_reason = stop.reason
@@ -245,13 +257,14 @@ class _Run:
     """
 
     def __init__(self, m, mini_batch_size, num_epochs, lambd, hidden_activation, dtype, time_budget,
-                 print_every, progress, optimizer):
+                 print_every, progress, optimizer, callback=None):
         self.m, self.mini_batch_size, self.num_epochs = m, mini_batch_size, num_epochs
         self.lambd, self.hidden_activation, self.dtype = lambd, hidden_activation, dtype
         self.time_budget, self.print_every, self.progress = time_budget, print_every, progress
         self.T = num_mini_batches(m, mini_batch_size)
         self.verbose = progress or print_every is not None
         self.optimizer = optimizer  # its learning rate goes into the divergence message
+        self.callback = callback
         self.checkpoint = None
         self.epoch, self.t, self.phase = 0, 0, "start"
         self.grads = self.cost = self.X_t = None  # the last mini-batch's, for the divergence message
@@ -287,11 +300,12 @@ class _Run:
         """Preallocate the history (cheaper than lists, and checkpoints slice it for free); start the clock."""
         old = History() if old is None else old
         n_old = len(old.costs)
-        self.costs = np.empty(n_old + (self.num_epochs - start_epoch) * self.T)
+        # Room for every step, up to a limit: a run the time budget or the callback ends
+        # may be given num_epochs far beyond what it runs; record() doubles it when full.
+        self.costs = np.empty(n_old + min((self.num_epochs - start_epoch) * self.T, _FIRST_ROOM))
         self.times = np.empty_like(self.costs)
         self.costs[:n_old], self.times[:n_old] = old.costs, old.times
-        self.epoch_costs = np.empty(self.num_epochs)
-        self.epoch_costs[:start_epoch] = old.epoch_costs
+        self.epoch_costs = list(old.epoch_costs)
         self.learning_rates = list(old.learning_rates)
         self.n_steps = n_old
         self.time_offset = float(old.times[-1]) if n_old else 0.0
@@ -305,13 +319,27 @@ class _Run:
         self.say = tqdm.write if self.progress else print
         self.start = self.last_save = time.perf_counter()
 
+    def start_clock(self, params):
+        """Start the clock (again, after set-up) and show the callback the initial parameters."""
+        self.start = time.perf_counter()
+        if self.callback is not None:
+            self._call_back(params, self.time_offset)
+
+    def _call_back(self, params, seconds):
+        """The callback, its time off the clock; a True from it ends the run."""
+        begin = time.perf_counter()
+        stop = self.callback(params, self.n_steps, seconds)
+        self.start += time.perf_counter() - begin
+        if stop:
+            raise _Stop(f"the callback asked to stop {_where(self.phase, self.epoch, self.t, self.T)}")
+
     def close(self):
         self.bar.close()
 
     def history(self, stop_reason=None):
         completed = self.completed
         return History(
-            costs=self.costs[: self.n_steps].copy(), epoch_costs=self.epoch_costs[:completed].copy(),
+            costs=self.costs[: self.n_steps].copy(), epoch_costs=np.array(self.epoch_costs[:completed], dtype=np.float64),
             learning_rates=np.array(self.learning_rates, dtype=np.float64), epochs_completed=completed,
             stopped_early=stop_reason is not None, stop_reason=stop_reason,
             times=self.times[: self.n_steps].copy(),
@@ -341,14 +369,18 @@ class _Run:
             raise _Stop(_divergence_reason(cost, X_t, self.epoch, self.t, self.T, self.optimizer))
         self.phase = "update"
 
-    def record(self, cost, X_t):
-        """J{t} and the time into the history; stop once the time budget is used up."""
+    def record(self, cost, X_t, params):
+        """J{t} and the time into the history; the callback; stop once the time budget is used up."""
         n = self.n_steps
+        if n == self.costs.size:
+            self.costs, self.times = (np.concatenate([a, np.empty(max(a.size, 1))]) for a in (self.costs, self.times))
         self.costs[n] = cost
         self.times[n] = self.time_offset + time.perf_counter() - self.start
         self.n_steps = n + 1
         self.epoch_total += cost * X_t.shape[1]
         self.phase = "between"
+        if self.callback is not None:
+            self._call_back(params, float(self.times[n]))
         if self.time_budget is not None and self.times[n] - self.time_offset >= self.time_budget:
             self.out_of_time = True
             if self.t < self.T:
@@ -359,7 +391,7 @@ class _Run:
         """The epoch's cost, a checkpoint when one is due, the progress bar; stop when out of time."""
         epoch = self.epoch
         self.phase = "end of epoch"
-        self.epoch_costs[epoch - 1] = self.epoch_total / self.m
+        self.epoch_costs.append(self.epoch_total / self.m)
         self.completed = epoch
         if self._checkpoint_due(epoch):
             self.phase = "checkpoint"
@@ -389,6 +421,9 @@ class _Run:
 # Small helpers: checks, BLAS threads, messages
 # ---------------------------------------------------------------------------
 
+#: Steps the history has room for at the start; it doubles when full.
+_FIRST_ROOM = 2**16
+
 # Mini-batch steps whose largest matrix product has at most this many multiply-adds run
 # numpy's BLAS on one thread (see _small_products_on_one_thread).
 _ONE_THREAD_MAX_PRODUCT = 2**24
@@ -400,12 +435,12 @@ def _small_products_on_one_thread(dims, mini_batch_size):
     A step on a mini-batch of 1,000 examples and layers of tens of units multiplies
     matrices in some tens of microseconds: waking and joining a second BLAS thread costs
     as much, and when another process holds a core (a browser, another kernel) each
-    product waits for a thread that is not running. Measured on 2 shared cores
-    (benchmarks/epoch_5m.py: 20 -> 64 -> 1, mini-batches of 1,000, m = 5,000,000), an
-    epoch's forward and backprop took 55 times longer with 2 BLAS threads than with one,
-    and a quiet machine gained nothing from the second thread. Large products (batch
-    gradient descent on a big m) keep their threads. The limit uses threadpoolctl and is
-    lifted when ``train`` returns or raises; without threadpoolctl nothing is changed.
+    product waits for a thread that is not running. So one thread is chosen wherever
+    the largest product is small: on a busy machine two threads made an epoch many
+    times slower, and on a quiet one they gained nothing (benchmarks/epoch_5m.py; the
+    figures are in benchmarks/README.md). Large products (batch gradient descent on a
+    big m) keep their threads. The limit uses threadpoolctl and is lifted when ``train``
+    returns or raises; without threadpoolctl nothing is changed.
     """
     largest = mini_batch_size * max(a * b for a, b in zip(dims[:-1], dims[1:]))
     if largest > _ONE_THREAD_MAX_PRODUCT:

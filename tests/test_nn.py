@@ -189,9 +189,9 @@ def test_gradient_check_catches_a_missing_l2_gradient(monkeypatch):
     X, Y, params = _random_problem([3, 4, 1])
     real = nn._cost_and_grads
 
-    def forgets_l2(X, Y, params, L, lambd, relu):  # a classic bug: cost has L2, dW does not
-        cost, _ = real(X, Y, params, L, lambd, relu)
-        return cost, real(X, Y, params, L, 0.0, relu)[1]
+    def forgets_l2(X, Y, params, lambd, hidden_activation):  # a classic bug: cost has L2, dW does not
+        cost, _ = real(X, Y, params, lambd, hidden_activation)
+        return cost, real(X, Y, params, 0.0, hidden_activation)[1]
 
     monkeypatch.setattr(nn, "_cost_and_grads", forgets_l2)
     assert gradient_check(X, Y, params, lambd=0.0, hidden_activation="tanh") < 1e-7
@@ -336,3 +336,18 @@ def test_check_network_args_returns_what_the_loop_needs():
         nn.check_network_args(X, Y.ravel(), [3, 1])
     with pytest.raises(ValueError, match=r"dtype == float16, must be float32 or float64"):
         nn.check_network_args(X, Y, [3, 1], dtype=np.float16)
+
+
+@pytest.mark.parametrize("hidden_activation", ["relu", "tanh"])
+def test_the_three_formulas_are_cost_and_grads(hidden_activation):
+    # What nn.py opens with (forward, cost, backward, unchecked) is what cost_and_grads checks and runs.
+    X, Y, params = _random_problem([3, 4, 2, 1], seed=5, hidden_activation=hidden_activation)
+    ZL, caches = nn.forward_propagation(X, params, hidden_activation, keep_Z=False)
+    cost, AL = nn.compute_cost(ZL, Y, params, lambd=0.4)
+    grads = nn.backward_propagation(AL, Y, caches, params, 0.4, hidden_activation)
+    expected_cost, expected_grads = cost_and_grads(X, Y, params, 0.4, hidden_activation)
+    assert cost == expected_cost
+    np.testing.assert_allclose(AL, forward(X, params, hidden_activation)[0], rtol=1e-14)
+    assert list(grads) == list(expected_grads)
+    for key in params:
+        np.testing.assert_array_equal(grads[key], expected_grads[key])

@@ -28,12 +28,9 @@ from ngopt_course.optimizers import (
 )
 from ngopt_course.schedules import inverse_time_decay
 
-OPTIMIZERS = {
-    "gd": lambda: GradientDescent(0.1),
-    "momentum": lambda: Momentum(0.1, beta=0.9),
-    "rmsprop": lambda: RMSProp(0.01, beta=0.9),
-    "adam": lambda: Adam(0.01),
-}
+from helpers import optimizer_factories
+
+OPTIMIZERS = optimizer_factories(learning_rate=0.1)
 EACH = pytest.mark.parametrize("make", list(OPTIMIZERS.values()), ids=list(OPTIMIZERS))
 STATE_ARRAYS = {GradientDescentState: (), MomentumState: ("v",), RMSPropState: ("s",), AdamState: ("v", "s")}
 
@@ -672,3 +669,110 @@ def test_the_optimizer_does_not_keep_a_finished_runs_arrays_alive():
     del params, state
     gc.collect()
     assert all(ref() is None for ref in refs)
+
+
+# ---------------------------------------------------------------------------
+# Gradient descent on a small network: checks merged into one buffer, nothing lost
+# ---------------------------------------------------------------------------
+
+def _small_gd(learning_rate=0.1, dtype=np.float64):
+    """A GradientDescent that has taken one step (so its next steps take the small-network path)."""
+    opt = GradientDescent(learning_rate)
+    params = {"W1": np.ones((2, 3), dtype), "b1": np.zeros((2, 1), dtype), "W2": np.ones((1, 2), dtype)}
+    state = opt.init(params)
+    opt.step(params, {k: np.zeros_like(v) for k, v in params.items()}, state)
+    return opt, params, state
+
+
+def test_small_network_steps_skip_the_general_checks_and_equal_the_formula(monkeypatch):
+    opt, params, state = _small_gd()
+    calls = []
+    real = GradientDescent._checked
+    monkeypatch.setattr(GradientDescent, "_checked", lambda *a, **k: calls.append(1) or real(*a, **k))
+    rng = np.random.default_rng(0)
+    for _ in range(3):
+        grads = {k: rng.standard_normal(v.shape) for k, v in params.items()}
+        expected = {k: v - 0.1 * grads[k] for k, v in params.items()}  # the slide's formula
+        before = {k: id(v) for k, v in params.items()}
+        opt.step(params, grads, state)
+        for key in params:
+            np.testing.assert_array_equal(params[key], expected[key])  # 0 ulps
+            assert id(params[key]) == before[key]                      # in place
+    assert calls == [] and state.t == 4                                # the small path each time
+    grads32 = {k: np.ones(v.shape, np.float32) for k, v in params.items()}  # another dtype: general path
+    expected = {k: v - 0.1 * grads32[k] for k, v in params.items()}
+    opt.step(params, grads32, state)
+    assert calls == [1]
+    for key in params:
+        np.testing.assert_array_equal(params[key], expected[key])
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
+def test_small_network_step_refuses_a_non_finite_gradient_with_the_same_message(bad):
+    opt, params, state = _small_gd()
+    before = copy_arrays(params)
+    grads = {k: np.full(v.shape, 0.5) for k, v in params.items()}
+    grads["W2"][0, 1] = bad
+    with pytest.raises(ValueError, match=r"grads\['W2'\] has 1 non-finite value\(s\) \(NaN or inf\), first at flat index 1: the step is refused and nothing was changed"):
+        opt.step(params, grads, state)
+    assert state.t == 1
+    for key in params:
+        np.testing.assert_array_equal(params[key], before[key])
+
+
+@pytest.mark.parametrize("where", ["alpha dW", "W - alpha dW"])
+def test_small_network_step_overflow_raises_the_same_step_overflow_error(where):
+    from ngopt_course.optimizers import StepOverflowError
+
+    opt, params, state = _small_gd(learning_rate=1e6)
+    grads = {k: np.zeros(v.shape) for k, v in params.items()}
+    if where == "alpha dW":
+        grads["b1"][1, 0] = 1e303                  # 1e6 * 1e303 overflows
+    else:
+        params["W2"][0, 0] = 1.5e308               # 1.5e308 - 1e6 * (-1e303) overflows
+        grads["W2"][0, 0] = -1e303
+    with np.errstate(all="raise"):                 # the guard's settings win inside a step
+        with pytest.raises(StepOverflowError, match=(
+                r"the update hit a floating-point overflow and left inf or NaN in params\['(b1|W2)'\]: "
+                r"learning_rate == 1000000.0 or the gradients are far too large \(or params already held inf\)\. "
+                r"The step worked in place; restore copies made with copy_arrays\(\)")):
+            opt.step(params, grads, state)
+    assert state.t == 1                            # the step is not counted, as on the general path
+    assert not np.isfinite(params["b1" if where == "alpha dW" else "W2"]).all()
+
+
+def test_small_network_step_finite_steps_whose_sum_overflows_are_taken():
+    opt, params, state = _small_gd(learning_rate=1.0)
+    grads = {k: np.full(v.shape, -1e308) for k, v in params.items()}  # sum of alpha dW: -inf
+    params = {k: np.full(v.shape, -1e308) for k, v in params.items()}
+    state = opt.init(params)
+    opt.step(params, {k: np.zeros_like(v) for k, v in params.items()}, state)  # checked whole
+    opt.step(params, grads, state)
+    for key in params:
+        np.testing.assert_array_equal(params[key], 0.0)                 # -1e308 - (-1e308)
+    assert state.t == 2
+
+
+def test_small_network_step_falls_back_on_anything_unusual():
+    opt, params, state = _small_gd()
+    ok = {k: np.full(v.shape, 0.5) for k, v in params.items()}
+    with pytest.raises(ValueError, match=r"params and grads must have the same keys: missing from grads \[\], not in params \[.W3.\]"):
+        opt.step(params, {**ok, "W3": np.ones(1)}, state)
+    with pytest.raises(ValueError, match=r"grads\['b1'\] has shape \(1, 2\) but params\['b1'\] has shape \(2, 1\)"):
+        opt.step(params, {**ok, "b1": np.ones((1, 2))}, state)
+    with pytest.raises(TypeError, match=r"must be a dict"):
+        opt.step(params, [1, 2, 3], state)
+    with pytest.raises(TypeError, match=r"state must be the GradientDescentState"):
+        opt.step(params, ok, MomentumState())
+    state.t = -1
+    with pytest.raises(ValueError, match=r"state\.t == -1"):
+        opt.step(params, ok, state)
+    state.t = 1
+    opt32, params32, state32 = _small_gd(dtype=np.float32)
+    opt32.learning_rate = 1e300                     # a new learning rate is checked against the dtype
+    with pytest.raises(ValueError, match=r"learning_rate == 1e\+300 does not fit in float32"):
+        opt32.step(params32, {k: v.astype(np.float32) for k, v in ok.items()}, state32)
+    expected = {k: v - 0.1 * 0.5 for k, v in params.items()}
+    opt.step(params, {k: v.tolist() for k, v in ok.items()}, state)   # lists: converted, general path
+    for key in params:
+        np.testing.assert_allclose(params[key], expected[key], rtol=0, atol=0)

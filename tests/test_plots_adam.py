@@ -1,10 +1,5 @@
 """Adam's plots draw what they are given, labelled with units, in the course's colours."""
 
-import matplotlib
-
-matplotlib.use("Agg")  # this test process only; notebooks keep their inline backend
-
-import matplotlib.colors as mcolors
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
@@ -26,15 +21,9 @@ from ngopt_course.plots.style import MARK_COLOR, OPTIMIZER_COLORS
 from ngopt_course.experiments.race import run_race, start_presets
 from ngopt_course.surfaces import SURFACES
 
+from helpers import hex_color
 
-@pytest.fixture(autouse=True)
-def _close():
-    yield
-    plt.close("all")
-
-
-def _hex(color):
-    return mcolors.to_hex(color)
+pytestmark = pytest.mark.usefixtures("close_figures")
 
 
 def _given_or_new(fn, *args, **kwargs):
@@ -51,8 +40,8 @@ def test_moment_warmup_colours_and_units():
     ax = _given_or_new(plot_moment_warmup, t, fractions, windows={"v": 10, "s": 1000})
     lines = [line for line in ax.get_lines() if np.size(line.get_xdata()) == t.size]
     assert len(lines) == 4
-    colors = [_hex(line.get_color()) for line in lines]
-    assert colors == [_hex(OPTIMIZER_COLORS[k]) for k in ("momentum", "rmsprop", "momentum", "rmsprop")]
+    colors = [hex_color(line.get_color()) for line in lines]
+    assert colors == [hex_color(OPTIMIZER_COLORS[k]) for k in ("momentum", "rmsprop", "momentum", "rmsprop")]
     assert [line.get_linestyle() for line in lines] == ["--", "--", "-", "-"]
     np.testing.assert_array_equal(lines[1].get_ydata(), 1 - 0.999**t)
     assert "step t (iterations)" in ax.get_xlabel() and ax.get_xscale() == "log"
@@ -65,8 +54,8 @@ def test_step_ratio():
     ratio = (1 - 0.9**t) / np.sqrt(1 - 0.999**t)
     ax = _given_or_new(plot_step_ratio, t, {"corrected": np.ones(t.size), "uncorrected": ratio})
     adam, plain = ax.get_lines()[:2]
-    assert _hex(adam.get_color()) == _hex(OPTIMIZER_COLORS["adam"])
-    assert _hex(plain.get_color()) == _hex(MARK_COLOR)
+    assert hex_color(adam.get_color()) == hex_color(OPTIMIZER_COLORS["adam"])
+    assert hex_color(plain.get_color()) == hex_color(MARK_COLOR)
     np.testing.assert_array_equal(plain.get_ydata(), ratio)
     assert "units of α" in ax.get_ylabel() and "iterations" in ax.get_xlabel()
 
@@ -76,7 +65,7 @@ def test_epsilon_plots():
     steps = {"outside": g / (g + 1e-8), "inside": g / np.sqrt(g**2 + 1e-8)}
     ax = _given_or_new(plot_epsilon_placement, g, steps, epsilon=1e-8)
     outside, inside = ax.get_lines()[:2]
-    assert _hex(outside.get_color()) == _hex(VARIANT_STYLES["outside"]["color"]) == _hex(OPTIMIZER_COLORS["adam"])
+    assert hex_color(outside.get_color()) == hex_color(VARIANT_STYLES["outside"]["color"]) == hex_color(OPTIMIZER_COLORS["adam"])
     assert inside.get_linestyle() == "--"
     assert "|dW|" in ax.get_xlabel() and "units of α" in ax.get_ylabel()
     texts = [t.get_text() for t in ax.texts]
@@ -95,7 +84,7 @@ def test_race_paths_and_losses(name):
     ax = _given_or_new(plot_race_paths, race, upto=10)
     for key in race.runs:
         (path,) = [line for line in ax.get_lines() if line.get_gid() == f"path:{key}"]
-        assert path.get_xdata().size == 11 and _hex(path.get_color()) == _hex(OPTIMIZER_COLORS[key])
+        assert path.get_xdata().size == 11 and hex_color(path.get_color()) == hex_color(OPTIMIZER_COLORS[key])
         (head,) = [line for line in ax.get_lines() if line.get_gid() == f"head:{key}"]
         np.testing.assert_array_equal(head.get_xydata()[0], race.runs[key].path[10])
     assert "dimensionless" in ax.get_xlabel()

@@ -1,10 +1,5 @@
 """The capstone plots draw the decision grid and cost curves they are given."""
 
-import matplotlib
-
-matplotlib.use("Agg")  # this test process only; notebooks keep their inline backend
-
-import matplotlib.colors as mcolors
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
@@ -13,15 +8,9 @@ from ngopt_course.experiments.capstone import decision_grid
 from ngopt_course.plots.capstone import CLASS_COLORS, plot_cost_curves, plot_decision_boundary
 from ngopt_course.plots.style import OKABE_ITO, OPTIMIZER_COLORS
 
+from helpers import hex_color
 
-@pytest.fixture(autouse=True)
-def _close():
-    yield
-    plt.close("all")
-
-
-def _hex(color):
-    return mcolors.to_hex(color)
+pytestmark = pytest.mark.usefixtures("close_figures")
 
 
 X = np.array([[0.0, 1.0, 2.0, -1.0], [0.0, 1.0, -1.0, 0.5]])
@@ -39,8 +28,8 @@ def test_decision_boundary_regions_line_and_dots():
     assert [d.get_label() for d in dots] == ["y = 0", "y = 1"]
     np.testing.assert_array_equal(dots[0].get_offsets(), X[:, [0, 3]].T)
     np.testing.assert_array_equal(dots[1].get_offsets(), X[:, [1, 2]].T)
-    assert _hex(dots[0].get_facecolor()[0]) == _hex(CLASS_COLORS[0])
-    assert _hex(dots[1].get_facecolor()[0]) == _hex(CLASS_COLORS[1])
+    assert hex_color(dots[0].get_facecolor()[0]) == hex_color(CLASS_COLORS[0])
+    assert hex_color(dots[1].get_facecolor()[0]) == hex_color(CLASS_COLORS[1])
     # the filled regions and the boundary line at the 0.5 level
     levels = [tuple(c.levels) for c in ax.collections if hasattr(c, "levels")]
     assert (-0.5, 0.5, 1.5) in levels and (0.5,) in levels
@@ -61,7 +50,7 @@ def test_decision_boundary_without_grid_draws_the_data():
 
 
 def test_class_colours_come_from_the_palette():
-    assert {_hex(c) for c in CLASS_COLORS} <= {_hex(c) for c in OKABE_ITO.values()}
+    assert {hex_color(c) for c in CLASS_COLORS} <= {hex_color(c) for c in OKABE_ITO.values()}
 
 
 def test_cost_curves_colour_style_and_highlight():
@@ -71,8 +60,8 @@ def test_cost_curves_colour_style_and_highlight():
     a, b, c = ax.get_lines()
     np.testing.assert_array_equal(a.get_xdata(), [1, 2, 3])               # epochs count from 1
     np.testing.assert_array_equal(c.get_ydata(), costs["c"])
-    assert [_hex(line.get_color()) for line in (a, b, c)] == [
-        _hex(OPTIMIZER_COLORS["gd"]), _hex(OPTIMIZER_COLORS["momentum"]), _hex(OPTIMIZER_COLORS["adam"])]
+    assert [hex_color(line.get_color()) for line in (a, b, c)] == [
+        hex_color(OPTIMIZER_COLORS["gd"]), hex_color(OPTIMIZER_COLORS["momentum"]), hex_color(OPTIMIZER_COLORS["adam"])]
     assert a.get_linestyle() == ":" and b.get_linestyle() == "--" and c.get_linestyle() == "-"
     assert c.get_linewidth() > a.get_linewidth() and a.get_alpha() < 1 and c.get_alpha() == 1
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["run a", "b", "c"]

@@ -1,10 +1,5 @@
 """The notebook-08 plots draw what they are given, labelled, in the course's colours."""
 
-import matplotlib
-
-matplotlib.use("Agg")  # this test process only; notebooks keep their inline backend
-
-import matplotlib.colors as mcolors
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
@@ -20,21 +15,15 @@ from ngopt_course.plots.critical_points import (
 )
 from ngopt_course.plots.style import MARK_COLOR, OKABE_ITO, OPTIMIZER_COLORS
 
+from helpers import hex_color
 
-@pytest.fixture(autouse=True)
-def _close():
-    yield
-    plt.close("all")
-
-
-def _hex(color):
-    return mcolors.to_hex(color)
+pytestmark = pytest.mark.usefixtures("close_figures")
 
 
 def test_palette_comes_from_the_course_style():
-    palette = {_hex(c) for c in OKABE_ITO.values()}
-    assert {_hex(c) for c in CRITICAL_POINT_COLORS.values()} <= palette
-    assert {_hex(c) for c in BASIN_COLORS} <= palette
+    palette = {hex_color(c) for c in OKABE_ITO.values()}
+    assert {hex_color(c) for c in CRITICAL_POINT_COLORS.values()} <= palette
+    assert {hex_color(c) for c in BASIN_COLORS} <= palette
     assert set(CRITICAL_POINT_COLORS) == set(CRITICAL_POINT_KINDS)
 
 
@@ -51,11 +40,11 @@ def test_census_fractions_plot():
     lines = {line.get_label(): line for line in ax.get_lines()}
     minimum = lines["local minimum (measured)"]
     np.testing.assert_array_equal(minimum.get_xdata(), [1, 2, 3])          # the zero is not on the line
-    assert _hex(minimum.get_color()) == _hex(CRITICAL_POINT_COLORS["local minimum"])
+    assert hex_color(minimum.get_color()) == hex_color(CRITICAL_POINT_COLORS["local minimum"])
     zeros = lines["none in 1,000 samples"]                                # drawn at 1 / num_samples
     np.testing.assert_allclose(zeros.get_ydata(), [1e-3])
     naive = lines["naive estimate 2⁻ⁿ"]
-    assert _hex(naive.get_color()) == _hex(MARK_COLOR) and naive.get_linestyle() == ":"
+    assert hex_color(naive.get_color()) == hex_color(MARK_COLOR) and naive.get_linestyle() == ":"
     saddle = lines["saddle point (measured)"]
     np.testing.assert_array_equal(saddle.get_xdata(), [2, 3, 8])
     assert ax.get_legend() is not None and ax.get_title()
@@ -69,9 +58,9 @@ def test_index_histogram_on_a_given_axes():
     bars = ax.patches
     assert len(bars) == 5
     np.testing.assert_allclose([b.get_height() for b in bars], census.index_fractions(4))
-    assert _hex(bars[0].get_facecolor()) == _hex(CRITICAL_POINT_COLORS["local minimum"])
-    assert _hex(bars[-1].get_facecolor()) == _hex(CRITICAL_POINT_COLORS["local maximum"])
-    assert _hex(bars[2].get_facecolor()) == _hex(CRITICAL_POINT_COLORS["saddle point"])
+    assert hex_color(bars[0].get_facecolor()) == hex_color(CRITICAL_POINT_COLORS["local minimum"])
+    assert hex_color(bars[-1].get_facecolor()) == hex_color(CRITICAL_POINT_COLORS["local maximum"])
+    assert hex_color(bars[2].get_facecolor()) == hex_color(CRITICAL_POINT_COLORS["saddle point"])
     (dots,) = ax.get_lines()
     np.testing.assert_allclose(dots.get_ydata(), [1 / 16, 4 / 16, 6 / 16, 4 / 16, 1 / 16])
     assert "negative eigenvalues" in ax.get_xlabel()
@@ -84,8 +73,8 @@ def test_gradient_norm_plot_several_optimizers():
     assert ax.get_yscale() == "log"
     assert "step t" in ax.get_xlabel() and "(dimensionless)" in ax.get_ylabel()
     gd, adam, threshold = ax.get_lines()
-    assert _hex(gd.get_color()) == _hex(OPTIMIZER_COLORS["gd"])
-    assert _hex(adam.get_color()) == _hex(OPTIMIZER_COLORS["adam"])
+    assert hex_color(gd.get_color()) == hex_color(OPTIMIZER_COLORS["gd"])
+    assert hex_color(adam.get_color()) == hex_color(OPTIMIZER_COLORS["adam"])
     assert np.all(gd.get_ydata() > 0)                  # an exact zero is lifted onto the log axis
     assert threshold.get_label() == "|∇f| = 0.05"
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["gradient descent", "Adam", "|∇f| = 0.05"]
@@ -102,4 +91,4 @@ def test_basins_plot():
     assert texts == ["ends in the global minimum", "ends in the local minimum", "ends elsewhere"]
     assert "(dimensionless)" in ax.get_xlabel() and "(dimensionless)" in ax.get_ylabel()
     colors = mesh.get_cmap().colors
-    assert [_hex(c) for c in colors[1:]] == [_hex(c) for c in BASIN_COLORS[:2]]
+    assert [hex_color(c) for c in colors[1:]] == [hex_color(c) for c in BASIN_COLORS[:2]]

@@ -1,7 +1,6 @@
 """Plot helpers of notebook 07: schedules, paths on contours, distance to the minimum."""
 
 import matplotlib
-import matplotlib.colors as mcolors
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
@@ -20,11 +19,9 @@ from ngopt_course.plots.decay import (
 from ngopt_course.plots.style import OKABE_ITO
 from ngopt_course.schedules import exponential_decay, inverse_time_decay
 
+from helpers import same_color
 
-@pytest.fixture(autouse=True)
-def close_figures():
-    yield
-    plt.close("all")
+pytestmark = pytest.mark.usefixtures("close_figures")
 
 
 @pytest.fixture(scope="module")
@@ -34,10 +31,6 @@ def runs():
     decayed = run_minibatch_gd(X, Y, lambda e: inverse_time_decay(0.2, 0.5, e), num_epochs=4, seed=0)
     W, B = np.meshgrid(np.linspace(-2, 6, 30), np.linspace(-3, 5, 25))
     return fixed, decayed, (W, B, line_cost(W, B, X, Y))
-
-
-def _same_color(a, b):
-    return mcolors.to_hex(a).lower() == mcolors.to_hex(b).lower()
 
 
 def test_schedule_colours_are_distinct_okabe_ito_without_yellow():
@@ -61,7 +54,7 @@ def test_plot_schedules_draws_steps_in_the_schedule_colours():
     by_name = {line.get_gid(): line for line in ax.get_lines() if line.get_gid()}
     assert set(by_name) == {"constant", "inverse_time", "exponential", "inverse_sqrt_iteration"}
     for name, line in by_name.items():
-        assert _same_color(line.get_color(), SCHEDULE_COLORS[name])
+        assert same_color(line.get_color(), SCHEDULE_COLORS[name])
     # each epoch's rate holds over (e - 1, e]: x starts at 0 with the first epoch's rate
     line = by_name["inverse_time"]
     assert line.get_drawstyle() == "steps-pre" and line.get_linestyle() == "-"
@@ -94,7 +87,7 @@ def test_plot_runs_on_contours(runs):
     assert ax.collections, "no contour lines"
     paths = [line for line in ax.get_lines() if line.get_gid() == "path"]
     assert [p.get_label() for p in paths] == ["fixed", "decayed"]
-    assert _same_color(paths[1].get_color(), SCHEDULE_COLORS["inverse_time"])
+    assert same_color(paths[1].get_color(), SCHEDULE_COLORS["inverse_time"])
     np.testing.assert_allclose(paths[0].get_xdata(), fixed.path[:, 0])
     assert ax.get_xlim() == (W.min(), W.max())
     labels = [text.get_text() for text in ax.get_legend().get_texts()]
@@ -119,7 +112,7 @@ def test_plot_distance_to_minimum(runs):
     assert ax.get_xlabel() == EPOCH_LABEL and "parameter units" in ax.get_ylabel()
     lines = ax.get_lines()
     assert len(lines) == 2
-    assert _same_color(lines[0].get_color(), SCHEDULE_COLORS["constant"])
+    assert same_color(lines[0].get_color(), SCHEDULE_COLORS["constant"])
     assert lines[1].get_linestyle() == "--"
     np.testing.assert_allclose(lines[1].get_ydata(), decayed.distance)
     assert ax.get_xlim() == (0.0, 4.0)
@@ -135,7 +128,7 @@ def test_plot_final_spread_one_bar_per_schedule():
     assert [b.get_gid() for b in bars] == list(spreads)
     np.testing.assert_allclose([b.get_width() for b in bars], list(spreads.values()))
     for bar in bars:
-        assert _same_color(bar.get_facecolor(), SCHEDULE_COLORS[bar.get_gid()])
+        assert same_color(bar.get_facecolor(), SCHEDULE_COLORS[bar.get_gid()])
     # the first schedule on top
     assert bars[0].get_y() > bars[-1].get_y()
     assert [t.get_text() for t in ax.get_yticklabels()] == [SCHEDULE_LABELS[n] for n in spreads]

@@ -1,6 +1,5 @@
 """Plot helpers of notebooks 02 and 03: what they draw, in which colours, with which labels."""
 
-import matplotlib.colors as mcolors
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
@@ -19,19 +18,11 @@ from ngopt_course.plots.ewa import (
 )
 from ngopt_course.plots.style import BETA_COLORS, DATA_COLOR, OTHER_BETA_COLOR
 
-DAYS = np.arange(1, 366)
-# A stand-in year (seasonal cycle + noise): the helpers only draw what they are given.
-TEMPS = 52 - 12 * np.cos(2 * np.pi * (DAYS - 20) / 365) + np.random.default_rng(0).normal(0, 4, 365)
+from helpers import hex_color, same_color, stand_in_year
 
+pytestmark = pytest.mark.usefixtures("close_figures")
 
-@pytest.fixture(autouse=True)
-def close_figures():
-    yield
-    plt.close("all")
-
-
-def _same_color(a, b):
-    return mcolors.to_hex(a) == mcolors.to_hex(b)
+DAYS, TEMPS = stand_in_year(seed=0)
 
 
 def test_labels():
@@ -54,7 +45,7 @@ def test_plot_temperatures(own_axes):
         assert ax is ax_in
     (line,) = ax.get_lines()
     assert line.get_linestyle() == "None" and line.get_marker() == "."  # dots, as on the slide
-    assert _same_color(line.get_color(), DATA_COLOR)
+    assert same_color(line.get_color(), DATA_COLOR)
     np.testing.assert_array_equal(line.get_ydata(), TEMPS)
     assert "°F" in ax.get_ylabel() and "day of the year" in ax.get_xlabel()
     assert DATA_NOTE in line.get_label() and DATA_NOTE in ax.get_title()
@@ -75,7 +66,7 @@ def test_plot_ewa_curves_colours_and_legend(own_axes):
     lines = ax.get_lines()
     assert len(lines) == 5  # the data dots + one curve per beta
     expected = [DATA_COLOR, BETA_COLORS[0.9], BETA_COLORS[0.98], BETA_COLORS[0.5], OTHER_BETA_COLOR]
-    assert [mcolors.to_hex(line.get_color()) for line in lines] == [mcolors.to_hex(c) for c in expected]
+    assert [hex_color(line.get_color()) for line in lines] == [hex_color(c) for c in expected]
     for line, v in zip(lines[1:], curves.values()):
         np.testing.assert_array_equal(line.get_ydata(), v)
     legend = [t.get_text() for t in ax.get_legend().get_texts()]
@@ -101,7 +92,7 @@ def test_plot_ewa_weights(own_axes):
     # weight k multiplies theta_{100-k}: days 100, 99, ..., 71
     np.testing.assert_array_equal(dots.get_xdata(), np.arange(100, 70, -1))
     np.testing.assert_allclose(dots.get_ydata()[:2], [0.1, 0.09])  # (1-0.9), (1-0.9)*0.9
-    assert _same_color(dots.get_color(), BETA_COLORS[0.9])
+    assert same_color(dots.get_color(), BETA_COLORS[0.9])
     assert ax.get_ylim()[0] == 0.0
     assert "dimensionless" in ax.get_ylabel() and "day" in ax.get_xlabel()
     assert "100" in ax.get_title() and ax.get_legend() is not None
@@ -116,9 +107,9 @@ def test_plot_bias_correction(own_axes):
     if own_axes:
         assert ax is ax_in
     dots, uncorrected, corrected = ax.get_lines()
-    assert _same_color(dots.get_color(), DATA_COLOR)
-    assert _same_color(uncorrected.get_color(), UNCORRECTED_COLOR) and uncorrected.get_linestyle() == "--"
-    assert _same_color(corrected.get_color(), BETA_COLORS[0.98]) and corrected.get_linestyle() == "-"
+    assert same_color(dots.get_color(), DATA_COLOR)
+    assert same_color(uncorrected.get_color(), UNCORRECTED_COLOR) and uncorrected.get_linestyle() == "--"
+    assert same_color(corrected.get_color(), BETA_COLORS[0.98]) and corrected.get_linestyle() == "-"
     np.testing.assert_array_equal(uncorrected.get_ydata(), v)
     np.testing.assert_array_equal(corrected.get_ydata(), vc)
     legend = " ".join(t.get_text() for t in ax.get_legend().get_texts())
@@ -130,7 +121,7 @@ def test_plot_bias_correction_one_curve():
     d, th = DAYS[:30], TEMPS[:30]
     ax = plot_bias_correction(d, th, None, ewa(th, 0.5, bias_correction=True), 0.5)
     dots, corrected = ax.get_lines()
-    assert _same_color(corrected.get_color(), BETA_COLORS[0.5])
+    assert same_color(corrected.get_color(), BETA_COLORS[0.5])
     assert corrected.get_path_effects()  # yellow gets its outline
 
 
@@ -143,8 +134,8 @@ def test_plot_correction_effect(own_axes):
     if own_axes:
         assert ax is ax_in
     *curves, threshold = ax.get_lines()
-    assert [mcolors.to_hex(c.get_color()) for c in curves] == [
-        mcolors.to_hex(BETA_COLORS[0.9]), mcolors.to_hex(BETA_COLORS[0.98]), mcolors.to_hex(OTHER_BETA_COLOR)]
+    assert [hex_color(c.get_color()) for c in curves] == [
+        hex_color(BETA_COLORS[0.9]), hex_color(BETA_COLORS[0.98]), hex_color(OTHER_BETA_COLOR)]
     np.testing.assert_array_equal(threshold.get_ydata(), [1.0, 1.0])
     assert ax.get_yscale() == "log"
     assert "%" in ax.get_ylabel() and "step t" in ax.get_xlabel()

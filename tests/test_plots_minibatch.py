@@ -26,17 +26,12 @@ from ngopt_course.plots.style import (
     OPTIMIZER_COLORS,
 )
 
+from helpers import hex_color
+
+
 M = 1024
 
-
-@pytest.fixture(autouse=True)
-def close_figures():
-    yield
-    plt.close("all")
-
-
-def _hex(color):
-    return mcolors.to_hex(color)
+pytestmark = pytest.mark.usefixtures("close_figures")
 
 
 def fake_run(size, m=M, final=0.2, seconds=0.5, steps=None):
@@ -55,10 +50,10 @@ def fake_run(size, m=M, final=0.2, seconds=0.5, steps=None):
 # -- colours and labels ---------------------------------------------------------
 
 def test_size_colors_run_from_sky_blue_through_blue_to_black():
-    assert size_color(1, M) == _hex(DATA_COLOR)
-    assert size_color(M, M) == _hex(OPTIMIZER_COLORS["gd"]) == _hex(MARK_COLOR)
-    assert size_color(5000, M) == _hex(MARK_COLOR)                # larger than m: batch GD
-    assert size_color(32, M) == _hex(OKABE_ITO["blue"])           # log2(32) / log2(1024) = 1/2
+    assert size_color(1, M) == hex_color(DATA_COLOR)
+    assert size_color(M, M) == hex_color(OPTIMIZER_COLORS["gd"]) == hex_color(MARK_COLOR)
+    assert size_color(5000, M) == hex_color(MARK_COLOR)                # larger than m: batch GD
+    assert size_color(32, M) == hex_color(OKABE_ITO["blue"])           # log2(32) / log2(1024) = 1/2
     # darker with every doubling (luminance 0.2126 R + 0.7152 G + 0.0722 B falls)
     lum = [np.dot(mcolors.to_rgb(size_color(2 ** k, M)), [0.2126, 0.7152, 0.0722]) for k in range(11)]
     assert all(a > b for a, b in zip(lum, lum[1:])), lum
@@ -93,7 +88,7 @@ def test_plot_cost_per_iteration_draws_the_costs():
     (line,) = ax.get_lines()
     np.testing.assert_array_equal(line.get_xdata(), [1, 2, 3])
     np.testing.assert_array_equal(line.get_ydata(), [0.7, 0.6, 0.5])
-    assert _hex(line.get_color()) == _hex(DATA_COLOR)
+    assert hex_color(line.get_color()) == hex_color(DATA_COLOR)
     assert ax.get_ylabel() == COST_LABEL and "dimensionless" in COST_LABEL
     assert "iteration t" in ax.get_xlabel() and ax.get_title() == "batch"
     assert ax.get_legend() is None                       # one line: no legend
@@ -107,7 +102,7 @@ def test_plot_cost_per_iteration_epoch_means_and_running_mean():
     data, running = ax.get_lines()
     np.testing.assert_allclose(running.get_ydata(), [3.0, 2.5, 2.0, 5.0])  # means of neighbours
     np.testing.assert_array_equal(running.get_xdata(), [2, 3, 4, 5])
-    assert _hex(running.get_color()) == _hex(MARK_COLOR)
+    assert hex_color(running.get_color()) == hex_color(MARK_COLOR)
     labels = [t.get_text() for t in ax.get_legend().get_texts()]
     assert labels == ["J{t}", "mean of each epoch", "mean of the last 2 steps"]
 
@@ -115,7 +110,7 @@ def test_plot_cost_per_iteration_epoch_means_and_running_mean():
 def test_plot_cost_per_iteration_fixed_limits():
     ax = plot_cost_per_iteration(np.full(10, 5.0), ylim=(0, 2), color=OKABE_ITO["blue"])
     assert ax.get_ylim() == (0, 2)
-    assert _hex(ax.get_lines()[0].get_color()) == _hex(OKABE_ITO["blue"])
+    assert hex_color(ax.get_lines()[0].get_color()) == hex_color(OKABE_ITO["blue"])
 
 
 # -- comparisons of sizes ---------------------------------------------------------
@@ -129,7 +124,7 @@ def test_plot_cost_vs_time_every_size_in_its_colour():
     runs = _runs()
     ax = plot_cost_vs_time(runs)
     lines = ax.get_lines()
-    assert [_hex(l.get_color()) for l in lines] == [size_color(s, M) for s in runs]
+    assert [hex_color(l.get_color()) for l in lines] == [size_color(s, M) for s in runs]
     np.testing.assert_allclose(lines[1].get_ydata(), runs[64].eval_costs)
     np.testing.assert_allclose(lines[1].get_xdata(), runs[64].eval_times)
     assert "(s" in ax.get_xlabel() and "dimensionless" in ax.get_ylabel()
@@ -141,8 +136,8 @@ def test_plot_cost_vs_time_highlight_and_no_nan():
     runs = _runs()
     runs[1] = fake_run(1, final=float("nan"), steps=200)          # diverged
     ax = plot_cost_vs_time(runs, highlight=1)
-    grey = [l for l in ax.get_lines() if _hex(l.get_color()) == _hex("0.78")]
-    (chosen,) = [l for l in ax.get_lines() if _hex(l.get_color()) == size_color(1, M)]
+    grey = [l for l in ax.get_lines() if hex_color(l.get_color()) == hex_color("0.78")]
+    (chosen,) = [l for l in ax.get_lines() if hex_color(l.get_color()) == size_color(1, M)]
     assert len(grey) == 3                                         # 2 sizes + the legend's sample
     assert chosen.get_linewidth() > grey[0].get_linewidth()
     assert np.all(np.isfinite(chosen.get_ydata())) and len(chosen.get_ydata()) == 2
@@ -170,7 +165,7 @@ def test_plot_final_cost_bars_and_divergence():
     np.testing.assert_allclose(heights, [0.3, 0.1, 0.0])
     texts = [t.get_text() for t in ax.texts]
     assert texts == ["0.30", "0.10", "diverged"]
-    assert [_hex(p.get_facecolor()) for p in ax.patches] == [size_color(s, M) for s in runs]
+    assert [hex_color(p.get_facecolor()) for p in ax.patches] == [size_color(s, M) for s in runs]
     assert "dimensionless" in ax.get_ylabel()
 
 
@@ -178,16 +173,16 @@ def test_plot_final_cost_bars_and_divergence():
 
 def test_color_key_shows_every_palette_colour():
     entries = color_key_entries()
-    colours = {_hex(c) for _, _, c in entries}
-    expected = {_hex(c) for c in [*OPTIMIZER_COLORS.values(), *BETA_COLORS.values(), DATA_COLOR, MARK_COLOR]}
+    colours = {hex_color(c) for _, _, c in entries}
+    expected = {hex_color(c) for c in [*OPTIMIZER_COLORS.values(), *BETA_COLORS.values(), DATA_COLOR, MARK_COLOR]}
     assert expected <= colours
     ax = plot_color_key()
     lines = ax.get_lines()
     assert len(lines) == len(entries)
-    assert [_hex(l.get_color()) for l in lines] == [_hex(c) for _, _, c in entries]
+    assert [hex_color(l.get_color()) for l in lines] == [hex_color(c) for _, _, c in entries]
     texts = {t.get_text() for t in ax.texts}
     assert {"gradient descent", "momentum", "RMSProp", "Adam", "β = 0.9", "β = 0.98", "β = 0.5"} <= texts
-    yellow = [l for l in lines if _hex(l.get_color()) == _hex(BETA_COLORS[0.5])]
+    yellow = [l for l in lines if hex_color(l.get_color()) == hex_color(BETA_COLORS[0.5])]
     assert yellow and yellow[0].get_path_effects()          # a dark edge: yellow is faint on white
     assert not ax.axison
 

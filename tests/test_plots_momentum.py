@@ -1,10 +1,5 @@
 """The momentum plots draw what they are given, labelled, in the course's colours."""
 
-import matplotlib
-
-matplotlib.use("Agg")  # this test process only; notebooks keep their inline backend
-
-import matplotlib.colors as mcolors
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
@@ -21,20 +16,9 @@ from ngopt_course.plots.momentum import (
 )
 from ngopt_course.plots.style import DATA_COLOR, MARK_COLOR, OPTIMIZER_COLORS
 
+from helpers import same_color
 
-@pytest.fixture(autouse=True)
-def _close():
-    yield
-    plt.close("all")
-
-
-@pytest.fixture(scope="module")
-def rate_map():
-    return momentum_rate_map(np.geomspace(0.01, 10, 60), np.linspace(0, 0.99, 40), [0.2, 10.0])
-
-
-def _same_color(line, color):
-    return mcolors.same_color(line.get_color(), color)
+pytestmark = pytest.mark.usefixtures("close_figures")
 
 
 def test_plot_coordinate_draws_one_component_per_run():
@@ -45,7 +29,7 @@ def test_plot_coordinate_draws_one_component_per_run():
     assert [line.get_label() for line in lines] == ["gradient descent", "momentum α = 0.18"]
     np.testing.assert_array_equal(lines[0].get_ydata(), gd.path[:, 1])
     np.testing.assert_array_equal(lines[1].get_xdata(), np.arange(31))
-    assert _same_color(lines[0], OPTIMIZER_COLORS["gd"]) and _same_color(lines[1], OPTIMIZER_COLORS["momentum"])
+    assert same_color(lines[0], OPTIMIZER_COLORS["gd"]) and same_color(lines[1], OPTIMIZER_COLORS["momentum"])
     assert "dimensionless" in ax.get_ylabel() and "parameter y" in ax.get_ylabel()
     assert "iterations" in ax.get_xlabel()
     fig, given = plt.subplots()
@@ -60,7 +44,7 @@ def test_plot_gradient_and_velocity_colours_and_data():
     v = np.array([[-0.09, 1.0], [-0.16, 0.1], [-0.21, 0.69]])
     ax = plot_gradient_and_velocity(grads, v, component=1)
     gradient, velocity = ax.get_lines()[:2]
-    assert _same_color(gradient, DATA_COLOR) and _same_color(velocity, OPTIMIZER_COLORS["momentum"])
+    assert same_color(gradient, DATA_COLOR) and same_color(velocity, OPTIMIZER_COLORS["momentum"])
     np.testing.assert_array_equal(gradient.get_ydata(), [10.0, -8.0, 6.0])
     np.testing.assert_array_equal(velocity.get_ydata(), [1.0, 0.1, 0.69])
     np.testing.assert_array_equal(velocity.get_xdata(), [1, 2, 3])        # v after steps 1..3
@@ -76,8 +60,14 @@ def test_plot_error_decay_on_a_log_axis_with_a_gap_for_zero():
     run_line, rate_line = ax.get_lines()
     assert np.isnan(run_line.get_ydata()[2])
     np.testing.assert_allclose(rate_line.get_ydata(), 0.5 ** np.arange(5))
-    assert _same_color(rate_line, MARK_COLOR) and _same_color(run_line, OPTIMIZER_COLORS["momentum"])
+    assert same_color(rate_line, MARK_COLOR) and same_color(run_line, OPTIMIZER_COLORS["momentum"])
     assert "dimensionless" in ax.get_ylabel()
+
+
+@pytest.fixture(scope="module")
+def rate_map():
+    """The (alpha, beta) map of notebook 04, for the three tests below."""
+    return momentum_rate_map(np.geomspace(0.01, 10, 60), np.linspace(0, 0.99, 40), [0.2, 10.0])
 
 
 def test_plot_rate_map_image_boundary_marker_and_colourbar(rate_map):

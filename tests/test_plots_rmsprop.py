@@ -1,10 +1,5 @@
 """The RMSProp plots: S and the effective learning rates per parameter, on log axes."""
 
-import matplotlib
-
-matplotlib.use("Agg")  # this test process only; notebooks keep their inline backend
-
-import matplotlib.colors as mcolors
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
@@ -12,13 +7,12 @@ import pytest
 from ngopt_course.plots.rmsprop import S_LABEL, plot_effective_learning_rates, plot_mean_squares
 from ngopt_course.plots.style import OPTIMIZER_COLORS
 
+from helpers import same_color
+
+
 S = np.array([[0.081, 10.0], [0.143, 13.7], [0.2, 14.0], [0.26, 12.0]])
 
-
-@pytest.fixture(autouse=True)
-def _close():
-    yield
-    plt.close("all")
+pytestmark = pytest.mark.usefixtures("close_figures")
 
 
 def test_mean_squares_two_curves_log_axis_labelled():
@@ -32,7 +26,7 @@ def test_mean_squares_two_curves_log_axis_labelled():
     np.testing.assert_array_equal(vertical.get_ydata(), S[:, 1])
     np.testing.assert_array_equal(vertical.get_xdata(), [1, 2, 3, 4])
     for line in (horizontal, vertical):
-        assert mcolors.same_color(line.get_color(), OPTIMIZER_COLORS["rmsprop"])
+        assert same_color(line.get_color(), OPTIMIZER_COLORS["rmsprop"])
     assert horizontal.get_linestyle() != vertical.get_linestyle()
     assert "horizontal" in horizontal.get_label() and "vertical" in vertical.get_label()
 
@@ -44,7 +38,7 @@ def test_effective_learning_rates_with_gradient_descents_alpha():
     assert ax is given and ax.get_yscale() == "log"
     horizontal, vertical, gd = ax.get_lines()
     np.testing.assert_allclose(horizontal.get_ydata(), rates[:, 0])
-    assert mcolors.same_color(gd.get_color(), OPTIMIZER_COLORS["gd"])
+    assert same_color(gd.get_color(), OPTIMIZER_COLORS["gd"])
     np.testing.assert_allclose(gd.get_ydata(), [0.1, 0.1])
     assert "α = 0.1" in gd.get_label()
     assert "dimensionless" in ax.get_ylabel()

@@ -1,10 +1,5 @@
 """The shared contour and path plots draw what they are given, in the course's colours."""
 
-import matplotlib
-
-matplotlib.use("Agg")  # this test process only; notebooks keep their inline backend
-
-import matplotlib.colors as mcolors
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
@@ -13,11 +8,9 @@ from ngopt_course import SURFACES, run_on_surface, surface_grid
 from ngopt_course.plots.style import OPTIMIZER_COLORS
 from ngopt_course.plots.surfaces import plot_loss_curves, plot_path, plot_surface_contours
 
+from helpers import same_color
 
-@pytest.fixture(autouse=True)
-def _close():
-    yield
-    plt.close("all")
+pytestmark = pytest.mark.usefixtures("close_figures")
 
 
 @pytest.mark.parametrize("name", sorted(SURFACES))
@@ -42,7 +35,7 @@ def test_path_in_the_optimizer_colour_up_to_a_step():
     run = run_on_surface("elongated_bowl", "momentum", num_steps=20)
     ax = plot_path(run.path, "momentum", upto=5)
     line = ax.get_lines()[-1]
-    assert mcolors.same_color(line.get_color(), OPTIMIZER_COLORS["momentum"])
+    assert same_color(line.get_color(), OPTIMIZER_COLORS["momentum"])
     np.testing.assert_array_equal(line.get_xydata(), run.path[:6])
     assert line.get_label() == "momentum"
 

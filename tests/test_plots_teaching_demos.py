@@ -19,11 +19,7 @@ from ngopt_course.plots.noisy_paths import plot_distance_per_step, plot_line_cos
 from ngopt_course.plots.per_coordinate import plot_steps_aligned_vs_turned
 from ngopt_course.plots.style import OPTIMIZER_COLORS
 
-
-@pytest.fixture(autouse=True)
-def close_figures():
-    yield
-    plt.close("all")
+pytestmark = pytest.mark.usefixtures("close_figures")
 
 
 def _legend_below(ax):

@@ -11,15 +11,12 @@ import pytest
 from ngopt_course import training
 from ngopt_course.minibatch import iter_mini_batches
 from ngopt_course.nn import accuracy, cost_and_grads, initialize_parameters
-from ngopt_course.optimizers import Adam, GradientDescent, Momentum, RMSProp
+from ngopt_course.optimizers import Adam, GradientDescent, Momentum
 from ngopt_course.training import History, train
 
-OPTIMIZERS = {
-    "gd": lambda: GradientDescent(0.05),
-    "momentum": lambda: Momentum(0.05, beta=0.9),
-    "rmsprop": lambda: RMSProp(0.01, beta=0.9),
-    "adam": lambda: Adam(0.01),
-}
+from helpers import optimizer_factories
+
+OPTIMIZERS = optimizer_factories(learning_rate=0.05)
 
 
 def _blobs(m=30, seed=0):
@@ -297,6 +294,52 @@ def test_time_budget_stops_after_the_first_step_past_it():
     _, h = train(X, Y, [2, 3, 1], GradientDescent(0.1), mini_batch_size=20, num_epochs=100,
                  time_budget=1e-9, progress=False)
     assert h.epochs_completed == 1 and h.stop_reason == "time budget of 1e-09 s used up at the end of epoch 1"
+
+
+def test_callback_sees_every_step_and_its_time_stays_off_the_clock(monkeypatch):
+    X, Y = _blobs(m=20)
+    now = [0.0]
+    monkeypatch.setattr(training.time, "perf_counter", lambda: now[0])
+    seen = []
+
+    def callback(params, steps, seconds):
+        seen.append((steps, seconds, float(params["b1"].sum())))
+        now[0] += 100.0                       # a slow evaluation: none of it may reach the clock
+        return False
+
+    real_record = training._Run.record
+
+    def record(self, cost, X_t, params):      # every step takes 1 s of training
+        now[0] += 1.0
+        return real_record(self, cost, X_t, params)
+
+    monkeypatch.setattr(training._Run, "record", record)
+    params, h = train(X, Y, [2, 3, 1], GradientDescent(0.1), mini_batch_size=8, num_epochs=2,
+                      progress=False, callback=callback)
+    np.testing.assert_array_equal(h.times, [1.0, 2.0, 3.0, 4.0, 5.0, 6.0])
+    assert [(steps, seconds) for steps, seconds, _ in seen] == [(k, float(k)) for k in range(7)]
+    assert seen[0][2] == 0.0 and seen[-1][2] == float(params["b1"].sum())   # initial, then final params
+    assert not h.stopped_early
+
+
+def test_callback_returning_true_stops_after_that_step():
+    X, Y = _blobs(m=20)
+    _, h = train(X, Y, [2, 3, 1], GradientDescent(0.1), mini_batch_size=8, num_epochs=5, progress=False,
+                 callback=lambda params, steps, seconds: steps >= 4)
+    assert len(h.costs) == 4 and h.epochs_completed == 1
+    assert h.stop_reason == "the callback asked to stop in epoch 2, after mini-batch 1 of 3"
+    with pytest.raises(TypeError, match=r"callback must be a function \(params, steps, seconds\) -> bool, got 3"):
+        train(X, Y, [2, 1], GradientDescent(0.1), callback=3, progress=False)
+
+
+def test_a_run_far_longer_than_the_first_room_of_the_history(monkeypatch):
+    # The history starts with room for _FIRST_ROOM steps (4 here) and doubles: 17 steps all recorded.
+    monkeypatch.setattr(training, "_FIRST_ROOM", 4)
+    X, Y = _blobs(m=1)
+    _, h = train(X, Y, [2, 1], GradientDescent(1e-3), mini_batch_size=1, num_epochs=17, progress=False)
+    assert len(h.costs) == len(h.times) == len(h.epoch_costs) == 17
+    np.testing.assert_array_equal(h.costs, h.epoch_costs)   # one example per epoch
+    assert np.all(np.diff(h.times) >= 0)
 
 
 # ---------------------------------------------------------------------------

@@ -26,11 +26,13 @@ per step on top).
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
-from .blocks import apply_blocked
+from .blocks import apply_blocked, sums_are_finite
 
-__all__ = ["FAST_MIN", "applies", "gradient_descent_", "momentum_", "rmsprop_", "adam_"]
+__all__ = ["FAST_MIN", "applies", "gradient_descent_", "momentum_", "rmsprop_", "adam_", "SmallSteps"]
 
 #: Arrays from this many elements on take the in-place path. Measured on the course's
 #: 2-core machine (loaded): at 4,096 float64 elements the plain functions and the kernels
@@ -125,3 +127,73 @@ def adam_(W, dW, v, s, t, learning_rate, beta1, beta2, epsilon, eps_root=0.0):
     apply_blocked(_adam, (W, dW, v, s), learning_rate_t=learning_rate / (1 - beta1**t),
                   beta1=beta1, one_minus_beta1=1 - beta1, beta2=beta2, one_minus_beta2=1 - beta2,
                   one_minus_beta2_t=1 - beta2**t, epsilon=epsilon, eps_root=eps_root)
+
+
+# ---------------------------------------------------------------------------
+# Small networks: every array's step in one buffer, checked in one read
+# ---------------------------------------------------------------------------
+
+class SmallSteps:
+    """Gradient descent's steps alpha dW for all arrays of a small network, in one buffer.
+
+    On a network of a few dozen numbers, each numpy call costs far more than its
+    arithmetic, and the step of plain gradient descent is only two calls per array.
+    Checking every gradient for NaN (one more call per array) and copying each new W
+    back (another) doubled it. Here alpha dW of every array goes into a view of one
+    buffer, made once per network (``for_params``): one multiplication by alpha serves
+    them all, one read of the buffer finds a NaN, an inf or an overflow in any of them,
+    and ``W -= alpha dW`` then updates W in place: the same two roundings as
+    ``W - learning_rate * dW``, bit for bit.
+    """
+
+    def __init__(self, params, dtype):
+        self.dtype = dtype
+        self.buffer = np.empty(sum(W.size for W in params.values()), dtype=dtype)
+        self.steps, start = {}, 0
+        for key, W in params.items():
+            self.steps[key] = self.buffer[start:start + W.size].reshape(W.shape)
+            start += W.size
+
+    @classmethod
+    def for_params(cls, params):
+        """A SmallSteps for params if all its arrays are small and of one float dtype, else None."""
+        dtypes = {W.dtype for W in params.values()}
+        if (len(dtypes) != 1 or not dtypes <= set(_DTYPES) or any(W.size >= FAST_MIN for W in params.values())
+                or sum(W.size for W in params.values()) > _SMALL_NETWORK_MAX):
+            return None
+        return cls(params, dtypes.pop())
+
+    def fill(self, learning_rate, grads):
+        """alpha dW into the buffer; the steps by key, or None unless grads holds arrays like params'.
+
+        None (the caller then takes the general path, whose checks say what is wrong):
+        other keys, an array of another type, shape or dtype, something not an array.
+        """
+        steps, dtype = self.steps, self.dtype
+        try:
+            if len(grads) != len(steps):
+                return None
+            for key, step in steps.items():
+                dW = grads[key]
+                if type(dW) is not np.ndarray or dW.shape != step.shape or dW.dtype != dtype:
+                    return None
+                step[...] = dW  # a copy costs half a multiplication: one multiplication for all
+        except (KeyError, TypeError):
+            return None
+        np.multiply(learning_rate, self.buffer, self.buffer)  # alpha dW, element by element as ever
+        return steps
+
+    def all_finite(self):
+        """True when every step is finite (False too when their sum overflows: the caller looks closer)."""
+        if self.buffer.size <= _LIST_SUM_MAX:
+            return math.isfinite(sum(self.buffer.tolist()))  # no numpy call: cheaper on a few dozen
+        return sums_are_finite([self.buffer])
+
+
+#: A network of at most this many numbers (and no array of FAST_MIN) is small: the buffer
+#: stays small, and on more numbers the calls' overhead no longer dominates anyway.
+_SMALL_NETWORK_MAX = 4 * FAST_MIN
+
+#: Up to this many numbers a Python sum of a list checks them faster than numpy's
+#: reductions (whose fixed cost is several such sums; benchmarks/README.md).
+_LIST_SUM_MAX = 64

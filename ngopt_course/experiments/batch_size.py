@@ -13,32 +13,23 @@ time budget of training, and records
   far did it get in this much time" means). These evaluations are not training: their
   time is left out of the clock.
 
-Each run draws its initial weights and its shuffles from one generator, in the order
-``train`` does, so with the same seed its mini-batch costs are those of
-``train(X, Y, layer_dims, GradientDescent(learning_rate), mini_batch_size=...)``.
+Each run is ``train(X, Y, layer_dims, GradientDescent(learning_rate), mini_batch_size=...)``,
+the course's one training loop; the whole-set evaluations are its callback, whose time
+``train`` keeps off the clock.
 """
 
 from __future__ import annotations
 
 import math
-import time
 from dataclasses import dataclass
 
 import numpy as np
 
-from .._validation import check_array, check_int, check_real, check_rng
-from ..minibatch import iter_mini_batches, num_mini_batches
-from ..nn import (
-    _check_activation,
-    _check_dtype,
-    _check_labels,
-    _check_layer_dims,
-    _cost_and_grads,
-    _cost_from_ZL,
-    _forward,
-    initialize_parameters,
-)
+from .._validation import check_int, check_real
+from ..minibatch import num_mini_batches
+from ..nn import check_network_args, compute_cost, forward_propagation
 from ..optimizers import GradientDescent
+from ..training import train
 
 __all__ = ["SizeRun", "run_mini_batch_size", "compare_mini_batch_sizes", "LECTURE_SIZES"]
 
@@ -75,8 +66,9 @@ class SizeRun:
     params : dict
         The weights after the last step.
     stop_reason : str
-        "time budget", "max steps" or "diverged" (a non-finite cost: the step was not
-        taken).
+        "time budget", "max steps", "interrupted" (the stop button) or "diverged", by
+        ``train``'s rule: a cost or gradient that is not finite (that step is not taken)
+        or an update that overflowed (``history.stop_reason`` of ``train`` says more).
     """
 
     mini_batch_size: int
@@ -144,34 +136,23 @@ class SizeRun:
         return float(self.eval_costs[-1])
 
 
-def _check_data(X, Y, layer_dims, dtype):
-    dims = _check_layer_dims(layer_dims)
-    X = check_array(X, "X", ndim=2, finite=False)   # may be a memmap: no scan
-    if X.shape[0] != dims[0]:
-        raise ValueError(
-            f"X has n = {X.shape[0]} features (shape {X.shape}) but layer_dims[0] = {dims[0]}; "
-            "they must be equal (examples are the columns of X)"
-        )
-    Y = _check_labels(Y, X, dims[-1])
-    if dtype is None:
-        dtype = X.dtype if X.dtype.kind == "f" else np.float64
-    return dims, X, Y, _check_dtype(dtype)
-
-
-#: Examples per chunk of a whole-set evaluation. Chunks keep every matrix product small:
-#: OpenBLAS splits large products over threads, and on a busy machine those threads can
-#: wait on each other for a hundred times longer than the product takes.
+#: Examples per chunk of a whole-set evaluation. Chunks keep every matrix product small,
+#: on one BLAS thread (as ``train`` runs them): threads split over a busy machine's cores
+#: wait on each other far longer than a small product takes (benchmarks/README.md).
 _EVAL_CHUNK = 1024
 
+#: train's num_epochs for a run that only its time budget ends (no epoch limit).
+_NO_EPOCH_LIMIT = 2**40
 
-def _whole_set_cost(X, Y, params, L, relu):
+
+def _whole_set_cost(X, Y, params, hidden_activation):
     """J on all columns of X (no regularisation), computed chunk by chunk."""
     m = X.shape[1]
     total = 0.0
     for start in range(0, m, _EVAL_CHUNK):
         stop = min(start + _EVAL_CHUNK, m)
-        ZL, _ = _forward(X[:, start:stop], params, L, relu)
-        total += _cost_from_ZL(ZL, Y[:, start:stop], params, L, 0.0)[0] * (stop - start)
+        ZL, _ = forward_propagation(X[:, start:stop], params, hidden_activation)
+        total += compute_cost(ZL, Y[:, start:stop], params)[0] * (stop - start)
     return total / m
 
 
@@ -190,6 +171,9 @@ def run_mini_batch_size(
     dtype=None,
 ):
     """Train with mini-batch gradient descent for a time budget; record cost and time.
+
+    The run is ``train`` (the course's one loop) with ``GradientDescent(learning_rate)``;
+    the whole-set evaluations are its callback, whose time ``train`` keeps off the clock.
 
     Parameters
     ----------
@@ -215,7 +199,7 @@ def run_mini_batch_size(
         time_budget / num_evals seconds of training (or every max_steps / num_evals
         steps without a budget), plus one at the end.
     seed : int, numpy.random.Generator or None, default 0
-        Draws the initial weights, then a new shuffle each epoch, in ``train``'s order.
+        Draws the initial weights, then a new shuffle each epoch (``train`` does it).
     hidden_activation : {"relu", "tanh"}, default "relu"
     dtype : float32 or float64, optional
         Default: X's float dtype (float64 for integer X).
@@ -224,7 +208,7 @@ def run_mini_batch_size(
     -------
     SizeRun
     """
-    dims, X, Y, dtype = _check_data(X, Y, layer_dims, dtype)
+    X, Y, dims, _, dtype = check_network_args(X, Y, layer_dims, 0.0, hidden_activation, dtype)
     mini_batch_size = check_int(mini_batch_size, "mini_batch_size", min_val=1)
     learning_rate = check_real(learning_rate, "learning_rate", min_val=0.0, closed="neither")
     if time_budget is not None:
@@ -234,89 +218,64 @@ def run_mini_batch_size(
     if time_budget is None and max_steps is None:
         raise ValueError("time_budget and max_steps are both None: the run would never stop; give one")
     num_evals = check_int(num_evals, "num_evals", min_val=1)
-    _check_activation(hidden_activation)
-    rng = check_rng(seed)
 
     m = X.shape[1]
     T = num_mini_batches(m, mini_batch_size)
-    L = len(dims) - 1
-    relu = hidden_activation == "relu"
     # The whole set in memory, in the working dtype, once: evaluations are not training.
     X_all = np.asarray(X, dtype=dtype)
     Y_all = np.asarray(Y, dtype=dtype)
     if not np.isfinite(X_all).all():
         bad = int(np.count_nonzero(~np.isfinite(X_all)))
         raise ValueError(f"X has {bad} NaN or infinite value(s); every feature must be a finite number")
-    params = initialize_parameters(dims, seed=rng, hidden_activation=hidden_activation, dtype=dtype)
-    optimizer = GradientDescent(learning_rate)
-    state = optimizer.init(params)
     if time_budget is not None:
         eval_every_seconds, eval_every_steps = time_budget / num_evals, None
     else:
         eval_every_seconds, eval_every_steps = math.inf, max(1, max_steps // num_evals)
 
-    costs, step_times = [], []
-    eval_steps, eval_times, eval_costs = [], [], []
-    stop_reason = None
-    training = 0.0           # seconds of training so far: the clock stops for evaluations
-    examples = 0             # examples processed so far
+    evals = []                     # (steps, seconds of training, whole-set cost)
     next_eval = eval_every_seconds
 
-    def evaluate():
-        eval_steps.append(len(costs))
-        eval_times.append(training)
-        eval_costs.append(_whole_set_cost(X_all, Y_all, params, L, relu))
+    def evaluate(params, steps, seconds):
+        """The callback: a whole-set cost when one is due; True (stop) at max_steps."""
+        nonlocal next_eval
+        due = (steps % eval_every_steps == 0) if eval_every_steps else seconds >= next_eval
+        if steps == 0 or due:
+            evals.append((steps, seconds, _whole_set_cost(X_all, Y_all, params, hidden_activation)))
+            while next_eval <= seconds:
+                next_eval += eval_every_seconds
+        # The time budget, when used up on this step too, is the reason the run ends.
+        out_of_time = time_budget is not None and seconds >= time_budget
+        return max_steps is not None and steps >= max_steps and not out_of_time
 
-    clock = time.perf_counter
-    with np.errstate(over="ignore", invalid="ignore"):
-        evaluate()
-        while stop_reason is None:
-            start = clock()
-            batches = iter_mini_batches(X, Y, mini_batch_size, rng)   # the shuffle is training work
-            training += clock() - start
-            while stop_reason is None:
-                start = clock()
-                batch = next(batches, None)
-                if batch is None:                                     # the epoch is over
-                    training += clock() - start
-                    break
-                X_t = np.asarray(batch[0], dtype=dtype)
-                Y_t = np.asarray(batch[1], dtype=dtype)
-                # forward prop on X{t}, J{t}, backprop, update: the lecture's loop
-                cost, grads = _cost_and_grads(X_t, Y_t, params, L, 0.0, relu)
-                try:
-                    if not math.isfinite(cost):
-                        raise ValueError("the cost is not finite")
-                    # step refuses non-finite gradients before changing any array
-                    optimizer.step(params, grads, state)
-                except ValueError:
-                    if math.isfinite(cost) and all(np.isfinite(g).all() for g in grads.values()):
-                        raise
-                    training += clock() - start
-                    stop_reason = "diverged"                          # the step is not taken
-                    break
-                training += clock() - start
-                costs.append(cost)
-                step_times.append(training)
-                examples += X_t.shape[1]
-                if time_budget is not None and training >= time_budget:
-                    stop_reason = "time budget"
-                elif max_steps is not None and len(costs) >= max_steps:
-                    stop_reason = "max steps"
-                elif (len(costs) % eval_every_steps == 0) if eval_every_steps else (training >= next_eval):
-                    evaluate()
-                    while next_eval <= training:
-                        next_eval += eval_every_seconds
-        if eval_steps[-1] != len(costs):
-            evaluate()                                                # the final weights
-
+    num_epochs = math.ceil(max_steps / T) if max_steps is not None else _NO_EPOCH_LIMIT
+    params, history = train(X, Y, dims, GradientDescent(learning_rate), mini_batch_size=mini_batch_size,
+                            num_epochs=num_epochs, seed=seed, hidden_activation=hidden_activation,
+                            dtype=dtype, progress=False, time_budget=time_budget, callback=evaluate)
+    steps = len(history.costs)
+    if evals[-1][0] != steps:
+        with np.errstate(over="ignore", invalid="ignore"):
+            evaluate(params, steps, float(history.times[-1]) if steps else 0.0)   # the final weights
+    eval_steps, eval_times, eval_costs = zip(*evals)
+    full_epochs, rest = divmod(steps, T)   # only an epoch's last mini-batch is short
     return SizeRun(
         mini_batch_size=mini_batch_size, m=m, steps_per_epoch=T,
-        costs=np.array(costs, dtype=np.float64), step_times=np.array(step_times, dtype=np.float64),
+        costs=history.costs, step_times=history.times,
         eval_steps=np.array(eval_steps, dtype=np.int64), eval_times=np.array(eval_times, dtype=np.float64),
-        eval_costs=np.array(eval_costs, dtype=np.float64), examples_processed=examples, params=params,
-        stop_reason=stop_reason,
+        eval_costs=np.array(eval_costs, dtype=np.float64),
+        examples_processed=full_epochs * m + rest * min(mini_batch_size, m), params=params,
+        stop_reason=_stop_reason(history.stop_reason),
     )
+
+
+def _stop_reason(reason):
+    """train's stop reason in a word: "time budget", "max steps" (or the epochs), "interrupted", "diverged"."""
+    if reason is None or reason.startswith("the callback asked to stop"):
+        return "max steps"
+    if reason.startswith("time budget"):
+        return "time budget"
+    if reason.startswith("interrupted"):
+        return "interrupted"
+    return "diverged"     # a cost or gradient not finite, or an update that overflowed
 
 
 def compare_mini_batch_sizes(X, Y, layer_dims, sizes, **kwargs):

@@ -33,6 +33,9 @@ __all__ = [
     "run_minibatch_gd",
     "mean_distance_last_epochs",
 ]
+# Not in __all__ (which is the learner's API, fuzzed with bad input by the tests), but
+# public for the other experiments (noisy_paths): check_line_data, check_line_run_args,
+# and line_cost_unchecked, line_gradients_unchecked, whose callers checked the data once.
 
 
 def make_line_data(m=200, slope=2.0, intercept=1.0, noise=1.0, seed=0):
@@ -75,7 +78,7 @@ def _refuse_overflow(value, names):
     return value
 
 
-def _check_line_data(X, Y):
+def check_line_data(X, Y):
     X = check_array(X, "X", ndim=2)
     Y = check_array(Y, "Y", ndim=2)
     if X.shape[0] != 1 or Y.shape[0] != 1:
@@ -86,9 +89,9 @@ def _check_line_data(X, Y):
     return X, Y
 
 
-def _check_run_args(X, Y, num_epochs, mini_batch_size, start):
+def check_line_run_args(X, Y, num_epochs, mini_batch_size, start):
     """The arguments every mini-batch run on the line fit shares, checked once."""
-    X, Y = _check_line_data(X, Y)
+    X, Y = check_line_data(X, Y)
     num_epochs = check_int(num_epochs, "num_epochs", min_val=1)
     mini_batch_size = check_int(mini_batch_size, "mini_batch_size", min_val=1)
     start = check_array(start, "start", ndim=1)
@@ -110,7 +113,7 @@ def line_cost(w, b, X, Y):
     float or array
         The cost (a float when w and b are scalars).
     """
-    X, Y = _check_line_data(X, Y)
+    X, Y = check_line_data(X, Y)
     w = check_array(w, "w").astype(float, copy=False)
     b = check_array(b, "b").astype(float, copy=False)
     try:
@@ -119,11 +122,11 @@ def line_cost(w, b, X, Y):
         raise ValueError(
             f"w and b must have broadcastable shapes (like np.meshgrid's), got {w.shape} and {b.shape}"
         ) from None
-    J = _refuse_overflow(_line_cost_unchecked(w, b, X, Y), "w, b, X or Y")
+    J = _refuse_overflow(line_cost_unchecked(w, b, X, Y), "w, b, X or Y")
     return float(J) if J.ndim == 0 else J
 
 
-def _line_cost_unchecked(w, b, X, Y):
+def line_cost_unchecked(w, b, X, Y):
     """line_cost without checks; inf or NaN where it overflows (no warning)."""
     x, y = X[0], Y[0]
     with np.errstate(over="ignore", invalid="ignore"):
@@ -142,12 +145,12 @@ def line_gradients(w, b, X, Y):
     -------
     dw, db : float
     """
-    X, Y = _check_line_data(X, Y)
+    X, Y = check_line_data(X, Y)
     w, b = check_real(w, "w"), check_real(b, "b")
-    return _refuse_overflow(_gradients(w, b, X, Y), "w, b, X or Y")
+    return _refuse_overflow(line_gradients_unchecked(w, b, X, Y), "w, b, X or Y")
 
 
-def _gradients(w, b, X, Y):
+def line_gradients_unchecked(w, b, X, Y):
     """dw, db without checks; inf or NaN if they overflow (no warning)."""
     with np.errstate(over="ignore", invalid="ignore"):
         r = w * X[0] + b - Y[0]
@@ -159,7 +162,7 @@ def least_squares_line(X, Y):
 
     Setting dw = db = 0 gives w* = cov(x, y) / var(x), b* = mean(y) - w* mean(x).
     """
-    X, Y = _check_line_data(X, Y)
+    X, Y = check_line_data(X, Y)
     x, y = X[0], Y[0]
     with np.errstate(over="ignore", invalid="ignore"):  # refused below, naming the arguments
         var_x = x.var()
@@ -241,7 +244,7 @@ def run_minibatch_gd(X, Y, learning_rate, *, num_epochs=30, mini_batch_size=10,
         Also when the run diverges (a learning rate so large that w and b overflow):
         a NoisyRun holds finite numbers only.
     """
-    X, Y, num_epochs, mini_batch_size, start = _check_run_args(X, Y, num_epochs, mini_batch_size, start)
+    X, Y, num_epochs, mini_batch_size, start = check_line_run_args(X, Y, num_epochs, mini_batch_size, start)
     if callable(learning_rate):
         schedule = learning_rate
     else:
@@ -268,7 +271,7 @@ def run_minibatch_gd(X, Y, learning_rate, *, num_epochs=30, mini_batch_size=10,
         for X_t, Y_t in iter_mini_batches(X, Y, mini_batch_size, rng):
             if schedule_by == "iteration":
                 opt.learning_rate = schedule(i + 1)  # t = i + 1: iterations count from 1
-            dw, db = _gradients(params["w"][0], params["b"][0], X_t, Y_t)
+            dw, db = line_gradients_unchecked(params["w"][0], params["b"][0], X_t, Y_t)
             try:
                 params, state = opt.step(params, {"w": np.array([dw]), "b": np.array([db])}, state)
             except (ValueError, StepOverflowError):  # the gradients or the update overflowed
@@ -280,7 +283,7 @@ def run_minibatch_gd(X, Y, learning_rate, *, num_epochs=30, mini_batch_size=10,
     minimum = np.array(least_squares_line(X, Y))
     with np.errstate(over="ignore", invalid="ignore"):
         distance = np.linalg.norm(path - minimum, axis=1)
-        cost = _line_cost_unchecked(path[:, 0], path[:, 1], X, Y)
+        cost = line_cost_unchecked(path[:, 0], path[:, 1], X, Y)
     if not (np.isfinite(distance).all() and np.isfinite(cost).all()):  # w, b grew too large to measure
         raise _diverged(num_epochs, opt.learning_rate)
     return NoisyRun(

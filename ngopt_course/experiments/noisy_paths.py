@@ -26,7 +26,8 @@ from .._validation import check_int, check_real, check_rng
 from ..minibatch import iter_mini_batches, num_mini_batches
 from ..optimizers import Adam, GradientDescent, Momentum
 from ..schedules import inverse_time_decay
-from .noisy import NoisyRun, _check_line_data, _check_run_args, _gradients, _line_cost_unchecked, least_squares_line
+from .noisy import (NoisyRun, check_line_data, check_line_run_args, least_squares_line, line_cost_unchecked,
+                    line_gradients_unchecked)
 
 __all__ = [
     "run_minibatch_optimizer",
@@ -72,7 +73,7 @@ def run_minibatch_optimizer(X, Y, optimizer, *, num_epochs=30, mini_batch_size=1
     -------
     NoisyRun
     """
-    X, Y, num_epochs, mini_batch_size, start = _check_run_args(X, Y, num_epochs, mini_batch_size, start)
+    X, Y, num_epochs, mini_batch_size, start = check_line_run_args(X, Y, num_epochs, mini_batch_size, start)
     if schedule is not None and not callable(schedule):
         raise TypeError(f"schedule must be a callable epoch_num -> alpha or None, got {type(schedule).__name__}")
     if not (hasattr(optimizer, "init") and hasattr(optimizer, "step")):
@@ -91,7 +92,7 @@ def run_minibatch_optimizer(X, Y, optimizer, *, num_epochs=30, mini_batch_size=1
         if schedule is not None:
             optimizer.learning_rate = schedule(epoch_num)
         for X_t, Y_t in iter_mini_batches(X, Y, mini_batch_size, rng):
-            dw, db = _gradients(params["w"][0], params["b"][0], X_t, Y_t)
+            dw, db = line_gradients_unchecked(params["w"][0], params["b"][0], X_t, Y_t)
             params, state = optimizer.step(params, {"w": np.array([dw]), "b": np.array([db])}, state)
             rates[i] = optimizer.learning_rate
             i += 1
@@ -105,7 +106,7 @@ def run_minibatch_optimizer(X, Y, optimizer, *, num_epochs=30, mini_batch_size=1
         epoch_position=np.arange(steps + 1) / batches,
         learning_rates=rates,
         distance=distance,
-        cost=_line_cost_unchecked(path[:, 0], path[:, 1], X, Y),
+        cost=line_cost_unchecked(path[:, 0], path[:, 1], X, Y),
         minimum=minimum,
         batches_per_epoch=batches,
     )
@@ -133,7 +134,7 @@ def batch_size_paths(X, Y, sizes=(1, 10, None), *, learning_rate=0.05, num_steps
     dict
         size (m for None) -> NoisyRun with exactly ``num_steps`` steps.
     """
-    X, Y = _check_line_data(X, Y)
+    X, Y = check_line_data(X, Y)
     learning_rate = check_real(learning_rate, "learning_rate", min_val=0.0, closed="neither")
     num_steps = check_int(num_steps, "num_steps", min_val=1)
     m = X.shape[1]
