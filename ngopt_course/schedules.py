@@ -25,20 +25,24 @@ __all__ = [
 ]
 
 
-def inverse_time_decay(learning_rate0, decay_rate, epoch_num):
+def inverse_time_decay(learning_rate0, epoch_num, decay_rate):
     """alpha = alpha0 / (1 + decay_rate * epoch_num).
 
     Parameters
     ----------
     learning_rate0 : float
         alpha0, > 0.
-    decay_rate : float
-        >= 0 (0 keeps alpha0 forever).
     epoch_num : int or array of int
         Epoch, counted from 1.
+    decay_rate : float
+        >= 0 (0 keeps alpha0 forever).
 
     Notes
     -----
+    The arguments come in the order of the Coursera assignment's schedules,
+    ``learning_rate0, epoch_num, ...``, the same as ``exponential_decay`` and
+    ``schedule_lr_decay``.
+
     The lecture's table: alpha0 = 0.2, decay_rate = 1 gives 0.1, 0.067, 0.05, 0.04 for
     epochs 1 to 4.
     """
@@ -199,7 +203,7 @@ def tabulate_schedule(schedule, num_epochs):
     """Return ``(epochs, learning_rates)`` for epochs 1..num_epochs of ``schedule(epoch)``.
 
     ``schedule`` is any callable epoch -> learning rate, e.g.
-    ``lambda e: inverse_time_decay(0.2, 1.0, e)``.
+    ``lambda e: inverse_time_decay(0.2, e, 1.0)``.
     """
     if not callable(schedule):
         raise TypeError(f"schedule must be a function epoch_num -> learning rate, got {schedule!r}")

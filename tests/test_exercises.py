@@ -55,7 +55,7 @@ def test_reference_ewa_slide_values_and_decay_table():
     np.testing.assert_allclose(_references.ewa(np.array([40.0, 49.0, 45.0]), 0.9), [4.0, 8.5, 12.15])
     corrected = _references.ewa_bias_corrected(np.array([40.0, 49.0]), 0.98)
     np.testing.assert_allclose(corrected, [40.0, (0.0196 * 40 + 0.02 * 49) / 0.0396])
-    rates = [_references.inverse_time_decay(0.2, 1.0, e) for e in (1, 2, 3, 4)]
+    rates = [_references.inverse_time_decay(0.2, e, 1.0) for e in (1, 2, 3, 4)]
     np.testing.assert_allclose(rates, [0.1, 0.2 / 3, 0.05, 0.04])
 
 
@@ -199,11 +199,11 @@ def adam_in_place_elementwise(W, dW, v, s, t, learning_rate, beta1, beta2, epsil
     return W, v, s
 
 
-def decay_numpy(learning_rate0, decay_rate, epoch_num):
+def decay_numpy(learning_rate0, epoch_num, decay_rate):
     return np.float64(learning_rate0) / np.add(1, np.multiply(decay_rate, epoch_num))
 
 
-def decay_math(learning_rate0, decay_rate, epoch_num):
+def decay_math(learning_rate0, epoch_num, decay_rate):
     return learning_rate0 * (1 + decay_rate * epoch_num) ** -1
 
 
@@ -495,16 +495,16 @@ ADAM_WRONG = {
 }
 
 DECAY_WRONG = {
-    "epoch_from_0": lambda learning_rate0, decay_rate, epoch_num: learning_rate0 / (1 + decay_rate * (epoch_num - 1)),
-    "missing_one": lambda learning_rate0, decay_rate, epoch_num: learning_rate0 / (decay_rate * epoch_num),
-    "brackets_times_epoch": lambda learning_rate0, decay_rate, epoch_num: learning_rate0 / (1 + decay_rate) * epoch_num,
-    "brackets_missing": lambda learning_rate0, decay_rate, epoch_num: learning_rate0 / 1 + decay_rate * epoch_num,
-    "multiplied": lambda learning_rate0, decay_rate, epoch_num: learning_rate0 * (1 + decay_rate * epoch_num),
-    "power": lambda learning_rate0, decay_rate, epoch_num: learning_rate0 / (1 + decay_rate) ** epoch_num,
-    "alpha0_missing": lambda learning_rate0, decay_rate, epoch_num: 1 / (1 + decay_rate * epoch_num),
-    "decay_rate_missing": lambda learning_rate0, decay_rate, epoch_num: learning_rate0 / (1 + epoch_num),
-    "arguments_swapped": lambda learning_rate0, decay_rate, epoch_num: decay_rate / (1 + learning_rate0 * epoch_num),
-    "floor_division": lambda learning_rate0, decay_rate, epoch_num: learning_rate0 // (1 + decay_rate * epoch_num),
+    "epoch_from_0": lambda learning_rate0, epoch_num, decay_rate: learning_rate0 / (1 + decay_rate * (epoch_num - 1)),
+    "missing_one": lambda learning_rate0, epoch_num, decay_rate: learning_rate0 / (decay_rate * epoch_num),
+    "brackets_times_epoch": lambda learning_rate0, epoch_num, decay_rate: learning_rate0 / (1 + decay_rate) * epoch_num,
+    "brackets_missing": lambda learning_rate0, epoch_num, decay_rate: learning_rate0 / 1 + decay_rate * epoch_num,
+    "multiplied": lambda learning_rate0, epoch_num, decay_rate: learning_rate0 * (1 + decay_rate * epoch_num),
+    "power": lambda learning_rate0, epoch_num, decay_rate: learning_rate0 / (1 + decay_rate) ** epoch_num,
+    "alpha0_missing": lambda learning_rate0, epoch_num, decay_rate: 1 / (1 + decay_rate * epoch_num),
+    "decay_rate_missing": lambda learning_rate0, epoch_num, decay_rate: learning_rate0 / (1 + epoch_num),
+    "arguments_swapped": lambda learning_rate0, epoch_num, decay_rate: decay_rate / (1 + learning_rate0 * epoch_num),
+    "floor_division": lambda learning_rate0, epoch_num, decay_rate: learning_rate0 // (1 + decay_rate * epoch_num),
 }
 
 
@@ -520,7 +520,41 @@ SCHEDULE_WRONG = {
         learning_rate0 / (1 + decay_rate * epoch_num),
     "power": lambda learning_rate0, epoch_num, decay_rate, time_interval:
         learning_rate0 / (1 + decay_rate) ** ((epoch_num - 1) // time_interval),
+    # inverse_time_decay's old order, (learning_rate0, decay_rate, epoch_num, ...)
+    "arguments_swapped": lambda learning_rate0, decay_rate, epoch_num, time_interval:
+        learning_rate0 / (1 + decay_rate * ((epoch_num - 1) // time_interval)),
 }
+
+
+def inverse_time_decay_old_order(learning_rate0, decay_rate, epoch_num):
+    return learning_rate0 / (1 + decay_rate * epoch_num)
+
+
+def test_the_schedules_share_one_argument_order():
+    """learning_rate0, epoch_num, ...: the exercises' signatures and the package's agree."""
+    import inspect
+
+    from ngopt_course import schedules
+    for name in ("inverse_time_decay", "schedule_lr_decay"):
+        package = list(inspect.signature(getattr(schedules, name)).parameters)
+        assert package[:2] == ["learning_rate0", "epoch_num"]
+        assert EXERCISES[name].signature == f"{name}({', '.join(package)})"
+    assert schedules.inverse_time_decay(0.5, 5, 0.1) == pytest.approx(0.5 / 1.5)
+
+
+def test_inverse_time_decay_in_the_old_order_is_named_though_its_values_agree():
+    """decay_rate * epoch_num is symmetric, so the values are right; the order is still said."""
+    result = check("inverse_time_decay", inverse_time_decay_old_order)
+    assert result.passed, result.message
+    assert "Your parameters are (learning_rate0, decay_rate, epoch_num), in another order" in result.message
+
+
+def test_parameters_in_another_order_are_named_when_the_catalogue_is_silent():
+    def ewa(beta, theta):
+        return _references.ewa(theta, beta)
+    result = check("ewa", ewa)
+    assert not result.passed and result.diagnosis == "arguments_order", result.message
+    assert result.message.startswith("Likely mistake: Your parameters are (beta, theta)")
 
 
 def classify_swapped(hessian):
@@ -697,7 +731,7 @@ def test_wrong_result_types_are_named(fn, text):
 
 
 def test_a_number_is_expected_from_the_schedule():
-    result = check("inverse_time_decay", lambda learning_rate0, decay_rate, epoch_num: [learning_rate0])
+    result = check("inverse_time_decay", lambda learning_rate0, epoch_num, decay_rate: [learning_rate0])
     assert "Expected one number (a float); yours is an array of shape (1,)" in result.message
 
 
@@ -845,7 +879,7 @@ def test_check_outside_the_main_thread_uses_the_tracer():
 
 def test_slow_sleep_is_stopped():
     start = time.perf_counter()
-    result = check("inverse_time_decay", lambda learning_rate0, decay_rate, epoch_num: time.sleep(60), time_limit=0.3)
+    result = check("inverse_time_decay", lambda learning_rate0, epoch_num, decay_rate: time.sleep(60), time_limit=0.3)
     assert result.diagnosis == "timeout" and time.perf_counter() - start < 1.5
 
 
@@ -1096,7 +1130,7 @@ def test_tiny_gradient_cases_really_test_epsilon(name):
 def test_a_scalar_only_decay_fails_with_a_plain_hint_first():
     import math
 
-    def scalar_only(learning_rate0, decay_rate, epoch_num):
+    def scalar_only(learning_rate0, epoch_num, decay_rate):
         return learning_rate0 / (1 + decay_rate * math.floor(epoch_num))   # fine for an int only
     result = check("inverse_time_decay", scalar_only)
     assert not result.passed and result.diagnosis == "scalar_only"
@@ -1107,7 +1141,7 @@ def test_a_scalar_only_decay_fails_with_a_plain_hint_first():
 
 
 def test_decay_returning_one_number_for_an_array_is_explained():
-    result = check("inverse_time_decay", lambda learning_rate0, decay_rate, epoch_num:
+    result = check("inverse_time_decay", lambda learning_rate0, epoch_num, decay_rate:
                    float(np.mean(learning_rate0 / (1 + decay_rate * np.asarray(epoch_num)))))
     assert not result.passed
     assert "Expected an array of shape (4,), one rate per epoch; yours is one number" in result.message

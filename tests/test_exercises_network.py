@@ -530,7 +530,8 @@ def model_switch(**how):
         for epoch in range(num_epochs) if how.get("epochs_from_0") else range(1, num_epochs + 1):
             if decay is not None and not how.get("decay_every_iteration") and not how.get("no_decay"):
                 lr_in = learning_rate if how.get("compound") else learning_rate0
-                new_rate = decay(lr_in, epoch, decay_rate, time_interval)
+                new_rate = (decay(lr_in, decay_rate, epoch, time_interval) if how.get("decay_args_swapped")
+                            else decay(lr_in, epoch, decay_rate, time_interval))
                 if not how.get("rate_not_used"):
                     learning_rate = new_rate
             if how.get("per_epoch_t"):
@@ -625,6 +626,7 @@ MODEL_WRONG = [
     ("decay_ignored", dict(no_decay=True)),
     ("shuffled_every_iteration", dict(reshuffle_each_step=True)),
     ("mutated_input", dict(shuffle_in_place=True)),
+    ("schedule_arguments_swapped", dict(decay_args_swapped=True)),
 ]
 
 

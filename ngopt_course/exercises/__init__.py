@@ -11,7 +11,7 @@ of the slide's loop:
 ``momentum_update(W, dW, v, beta, learning_rate)``                       (W, v)
 ``rmsprop_update(W, dW, s, beta, learning_rate, epsilon)``               (W, s)
 ``adam_update(W, dW, v, s, t, learning_rate, beta1, beta2, epsilon)``     (W, v, s), t from 1
-``inverse_time_decay(learning_rate0, decay_rate, epoch_num)``            a float or an array
+``inverse_time_decay(learning_rate0, epoch_num, decay_rate)``            a float or an array
 ``schedule_lr_decay(learning_rate0, epoch_num, decay_rate,               a float or an array,
 time_interval)``                                                         epochs from 1
 ``classify_critical_point(hessian)``                                     "local minimum",

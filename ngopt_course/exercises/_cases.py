@@ -157,21 +157,21 @@ def adam_update_cases():
 def inverse_time_decay_cases():
     table = [
         Case(f"the lecture's table: alpha0 = 0.2, decay_rate = 1, epoch {epoch}",
-             {"learning_rate0": 0.2, "decay_rate": 1.0, "epoch_num": epoch})
+             {"learning_rate0": 0.2, "epoch_num": epoch, "decay_rate": 1.0})
         for epoch in (1, 2, 3, 4)
     ]
     return table + [
         Case("decay_rate = 0: the rate stays alpha0",
-             {"learning_rate0": 0.1, "decay_rate": 0.0, "epoch_num": 5}),
+             {"learning_rate0": 0.1, "epoch_num": 5, "decay_rate": 0.0}),
         Case("alpha0 = 0.05, decay_rate = 0.5, epoch 10",
-             {"learning_rate0": 0.05, "decay_rate": 0.5, "epoch_num": 10}),
+             {"learning_rate0": 0.05, "epoch_num": 10, "decay_rate": 0.5}),
         Case("alpha0 = 1, decay_rate = 2, epoch 3",
-             {"learning_rate0": 1.0, "decay_rate": 2.0, "epoch_num": 3}),
+             {"learning_rate0": 1.0, "epoch_num": 3, "decay_rate": 2.0}),
         Case("an array of epochs, np.arange(1, 5): the lecture's whole table at once",
-             {"learning_rate0": 0.2, "decay_rate": 1.0, "epoch_num": np.arange(1, 5)}, hint=_ARRAY_HINT,
+             {"learning_rate0": 0.2, "epoch_num": np.arange(1, 5), "decay_rate": 1.0}, hint=_ARRAY_HINT,
              hint_key="scalar_only"),
         Case("an array of epochs 1..30, alpha0 = 0.1, decay_rate = 0.5",
-             {"learning_rate0": 0.1, "decay_rate": 0.5, "epoch_num": np.arange(1, 31)}, hint=_ARRAY_HINT,
+             {"learning_rate0": 0.1, "epoch_num": np.arange(1, 31), "decay_rate": 0.5}, hint=_ARRAY_HINT,
              hint_key="scalar_only"),
     ]
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import warnings
 from dataclasses import dataclass, field
 
@@ -79,7 +80,7 @@ EXERCISES = {
                  asks=("What is asked: t is this step's number, from 1; the v and s returned are the raw "
                        "averages, not the corrected ones; in place or new arrays are both fine; epsilon outside "
                        "the root (the slide's inside passes too).")),
-        Exercise("inverse_time_decay", "inverse_time_decay(learning_rate0, decay_rate, epoch_num)",
+        Exercise("inverse_time_decay", "inverse_time_decay(learning_rate0, epoch_num, decay_rate)",
                  Outputs("rate", ("learning_rate",)), ("epoch_num",),
                  "Leave epoch_num as it is; compute into a new array.",
                  asks=("What is asked: epochs count from 1 (epoch 0 is not asked); epoch_num is one int or an "
@@ -268,6 +269,29 @@ def _case_header(ex, verdict, n):
     return lines
 
 
+def _expected_parameters(signature):
+    return [p.strip() for p in signature[signature.index("(") + 1:signature.rindex(")")].split(",")]
+
+
+def parameter_order(signature, fn):
+    """A sentence when ``fn`` names the exercise's parameters in another order, else "".
+
+    The check calls by position, so ``def f(learning_rate0, decay_rate, epoch_num)`` gets
+    the epoch as its ``decay_rate``: said plainly, whether or not the values come out right.
+    """
+    try:
+        names = [p.name for p in inspect.signature(fn).parameters.values()
+                 if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    except (TypeError, ValueError):
+        return ""
+    expected = _expected_parameters(signature)
+    if sorted(names) != sorted(expected) or names == expected:
+        return ""
+    return (f"Your parameters are ({', '.join(names)}), in another order than the exercise's "
+            f"{signature}: the caller passes the arguments in that order, so each of yours receives "
+            f"another one's value. Put them in the exercise's order.")
+
+
 def _not_done(ex, n):
     return CheckResult(ex.name, False, (
         f"Your {ex.signature} still raises NotImplementedError: write its body in the exercise "
@@ -294,9 +318,12 @@ def _check_cases(ex, fn, time_limit):
         if outcome.timed_out:
             break
     failing = [v for v in verdicts if not v.ok]
+    order = parameter_order(ex.signature, fn)
     if not failing:
+        note = (f"\nNote: {order} (Here the values agree either way, since the formula is symmetric in "
+                "the two.)") if order else ""
         return CheckResult(ex.name, True, "Matches the reference on every case:\n" + "\n".join(
-            f"  \u2714 {c.label}" for c in cases) + (f"\n({ex.asks})" if ex.asks else ""), n_cases=n)
+            f"  \u2714 {c.label}" for c in cases) + (f"\n({ex.asks})" if ex.asks else "") + note, n_cases=n)
 
     # A correct answer in another convention (the slide's form) passes, with a note.
     for alt in ALTERNATIVES.get(ex.name, ()):
@@ -328,6 +355,8 @@ def _check_cases(ex, fn, time_limit):
         key = hinted[0].case.hint_key or "case_hint"
         first = hinted[0]
     found = None if hint_used else _diagnose(ex, verdicts)
+    if order and key is None and found is None:
+        found = ("arguments_order", order, None)
     if found:
         key, text, qualifier = key or found[0], found[1], found[2]
         lead.append((f"Possible mistake ({qualifier}): " if qualifier else "Likely mistake: ") + text)

@@ -85,7 +85,7 @@ def _instrumented(log):
         return refs.update_parameters_with_adam(params, grads, v, s, t, learning_rate, beta1, beta2, epsilon)
 
     def schedule_lr_decay(learning_rate0, epoch_num, decay_rate, time_interval=1000):
-        log.add("decay", learning_rate0=learning_rate0, epoch_num=epoch_num)
+        log.add("decay", learning_rate0=learning_rate0, epoch_num=epoch_num, decay_rate=decay_rate)
         if not np.all(np.asarray(epoch_num) >= 1):
             return learning_rate0  # recorded above; the package would refuse epoch 0
         return refs.schedule_lr_decay(learning_rate0, epoch_num, decay_rate, time_interval)
@@ -318,6 +318,10 @@ def _diagnose_model(case, log, value, expected_costs, m, T):
     decays = log.of("decay")
     if a["decay"] is not None:
         epochs = [int(np.asarray(d["epoch_num"])) for d in decays]
+        if decays and [d["decay_rate"] for d in decays] == list(range(1, E + 1)) and all(
+                d["epoch_num"] == a["decay_rate"] for d in decays):
+            return "schedule_arguments_swapped", """decay got epoch_num and decay_rate swapped: call it in
+                the schedules' order, decay(learning_rate0, epoch_num, decay_rate, time_interval)."""
         if not decays:
             return "decay_ignored", """decay was given but never called: at the start of every epoch set
                 learning_rate = decay(learning_rate0, epoch_num, decay_rate, time_interval)."""

@@ -388,37 +388,37 @@ _DECAY_MISTAKES = [
        gives alpha0 itself. The lecture counts epochs from 1 and decays from the first:
        alpha = alpha0 / (1 + decay_rate * epoch_num) gives 0.1 for alpha0 = 0.2,
        decay_rate = 1, epoch 1.""",
-       lambda a0, d, e: a0 / (1 + d * (e - 1))),
+       lambda a0, e, d: a0 / (1 + d * (e - 1))),
     _m("missing_one", """The 1 is missing from the denominator: alpha0 / (decay_rate *
        epoch_num). With it, alpha0 / (1 + decay_rate * epoch_num), the rate starts near
        alpha0 and decay_rate = 0 keeps alpha0 instead of dividing by zero.""",
-       lambda a0, d, e: a0 / (d * e)),
+       lambda a0, e, d: a0 / (d * e)),
     _m("brackets_times_epoch", """Brackets: alpha0 / (1 + decay_rate) * epoch_num divides
        by (1 + decay_rate) and then multiplies by the epoch. Bracket the whole
        denominator: alpha0 / (1 + decay_rate * epoch_num).""",
-       lambda a0, d, e: a0 / (1 + d) * e),
+       lambda a0, e, d: a0 / (1 + d) * e),
     _m("brackets_missing", """Brackets: alpha0 / 1 + decay_rate * epoch_num adds
        decay_rate * epoch_num to alpha0. Bracket the denominator:
        alpha0 / (1 + decay_rate * epoch_num).""",
-       lambda a0, d, e: a0 / 1 + d * e),
+       lambda a0, e, d: a0 / 1 + d * e),
     _m("multiplied", """The rate grows: alpha0 * (1 + decay_rate * epoch_num). Divide
        instead: alpha0 / (1 + decay_rate * epoch_num).""",
-       lambda a0, d, e: a0 * (1 + d * e)),
+       lambda a0, e, d: a0 * (1 + d * e)),
     _m("power", """alpha0 / (1 + decay_rate) ** epoch_num is an exponential decay; the
        lecture's formula divides by 1 + decay_rate * epoch_num.""",
-       lambda a0, d, e: a0 / (1 + d) ** e),
+       lambda a0, e, d: a0 / (1 + d) ** e),
     _m("alpha0_missing", """learning_rate0 is missing: you returned 1 / (1 + decay_rate *
        epoch_num). Multiply by alpha0: alpha0 / (1 + decay_rate * epoch_num).""",
-       lambda a0, d, e: 1 / (1 + d * e)),
+       lambda a0, e, d: 1 / (1 + d * e)),
     _m("decay_rate_missing", """decay_rate is missing: you returned alpha0 / (1 + epoch_num).
        Use alpha0 / (1 + decay_rate * epoch_num).""",
-       lambda a0, d, e: a0 / (1 + e)),
+       lambda a0, e, d: a0 / (1 + e)),
     _m("arguments_swapped", """learning_rate0 and decay_rate are swapped in the formula:
        you returned decay_rate / (1 + learning_rate0 * epoch_num).""",
-       lambda a0, d, e: d / (1 + a0 * e)),
+       lambda a0, e, d: d / (1 + a0 * e)),
     _m("floor_division", """// is floor division: alpha0 // (1 + decay_rate * epoch_num)
        rounds down to a whole number (0 here). Use / .""",
-       lambda a0, d, e: a0 // (1 + d * e)),
+       lambda a0, e, d: a0 // (1 + d * e)),
 ]
 
 
@@ -508,7 +508,11 @@ _SCHEDULE_MISTAKES = [
        lambda a0, e, d, ti: a0 / (1 + d * np.asarray(e, dtype=float))),
     _m("power", """alpha0 / (1 + decay_rate) ** stage is an exponential staircase; the schedule
        divides by 1 + decay_rate * stage.""",
-       partial(_schedule, power=True)),
+       partial(_schedule, power=True)),    _m("arguments_swapped", """epoch_num and decay_rate are swapped: your function uses the
+       second argument as the decay rate and the third as the epoch. The order is
+       schedule_lr_decay(learning_rate0, epoch_num, decay_rate, time_interval), the same
+       learning_rate0, epoch_num, ... as every schedule of the course.""",
+       lambda a0, e, d, ti: _schedule(a0, d, e, ti)),
 ]
 
 MISTAKES = {
@@ -539,6 +543,6 @@ CORRECT = {
     "momentum_update": _momentum,
     "rmsprop_update": _rmsprop,
     "adam_update": _adam,
-    "inverse_time_decay": lambda a0, d, e: a0 / (1 + d * e),
+    "inverse_time_decay": lambda a0, e, d: a0 / (1 + d * e),
     "classify_critical_point": lambda h: _classify_by(_eig(h)),
 }

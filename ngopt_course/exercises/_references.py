@@ -65,9 +65,9 @@ def adam_update(W, dW, v, s, t, learning_rate, beta1, beta2, epsilon):
                                 learning_rate, beta1, beta2, epsilon)
 
 
-def inverse_time_decay(learning_rate0, decay_rate, epoch_num):
+def inverse_time_decay(learning_rate0, epoch_num, decay_rate):
     """alpha0 / (1 + decay_rate * epoch_num), epochs counted from 1."""
-    return _package_inverse_time_decay(learning_rate0, decay_rate, epoch_num)
+    return _package_inverse_time_decay(learning_rate0, epoch_num, decay_rate)
 
 
 def classify_critical_point(hessian):
