@@ -12,6 +12,7 @@ from . import _network_references, _references
 from ._cases import CASES
 from ._loop_check import check_mini_batch_epoch, check_model
 from ._network_check import check_initializer, check_update
+from ._fixed import fixed_argument_mistakes
 from ._compare import LABELS, Outputs, blew_up, differences, normalise
 from ._minibatches import check_mini_batches
 from ._mistakes import ALTERNATIVES, MISTAKES
@@ -238,6 +239,14 @@ def _diagnose(ex, verdicts):
                     if _output_matches(spec, usable, results, j):
                         weak = (mistake.key, mistake.text, f"it explains your {name}; something else is wrong too")
                         break
+    # A hyperparameter hard-coded instead of taken from the argument (only on a full match:
+    # a fixed value explains no other mistake).
+    for mistake in fixed_argument_mistakes(_expected_parameters(ex.signature), reference(ex.name),
+                                           [v.case for v in verdicts]):
+        results = _variant_results(spec, mistake.fns[0], [v.case for v in usable])
+        if not all(_matches(spec, _as_expected(v), r) for v, r in zip(usable, results)) and all(
+                _matches(spec, v, r) for v, r in zip(usable, results)):
+            return mistake.key, mistake.text, None
     return weak
 
 

@@ -23,6 +23,7 @@ import numpy as np
 from . import _network_references as refs
 from ._compare import _array_difference, blew_up as _blew_up_arrays, Outputs
 from ._network_mistakes import NETWORK_ALTERNATIVES, NETWORK_MISTAKES
+from ._fixed import fixed_argument_mistakes
 from ._result import CheckResult
 from ._runner import describe_exception, output_lines, run, timeout_text
 
@@ -145,6 +146,11 @@ def _describe(case):
         else:
             lines.append(f"  {name.ljust(13)} = {value!r}")
     return "\n".join(lines)
+
+
+def _parameters(name):
+    signature = SIGNATURES[name]
+    return [p.strip() for p in signature[signature.index("(") + 1:signature.rindex(")")].split(",")]
 
 
 def _header(index, case, n):
@@ -332,7 +338,8 @@ def check_update(name, fn, time_limit=2.0):
         lead = [" ".join(lead[0].split())]
         key = "not_in_place"
     if key is None:
-        for mistake in NETWORK_MISTAKES[name]:
+        fixed = fixed_argument_mistakes(_parameters(name), ref, cases)
+        for mistake in [*NETWORK_MISTAKES[name], *fixed]:
             results = [_variant(f, r[0]) for f in mistake.fns for r in rows]
             for j in range(len(mistake.fns)):
                 theirs = results[j * len(rows):(j + 1) * len(rows)]
