@@ -397,6 +397,44 @@ def ewa_bc_zeros_like(theta, beta):
     return out
 
 
+def ewa_loop_from_1(theta, beta):
+    """v[0] taken for v_0 = 0: theta_1 is never averaged, and an empty theta raises."""
+    theta = np.asarray(theta, dtype=float)
+    v = np.zeros(len(theta))
+    v[0] = 0.0
+    for t in range(1, len(theta)):
+        v[t] = beta * v[t - 1] + (1 - beta) * theta[t]
+    return v
+
+
+def ewa_bc_final_T(theta, beta):
+    theta = np.asarray(theta, dtype=float)
+    T = len(theta)
+    out, v = np.zeros(T), 0.0
+    for t in range(T):
+        v = beta * v + (1 - beta) * theta[t]
+        out[t] = v / (1 - beta ** T)
+    return out
+
+
+def ewa_empty_like(theta, beta):
+    """An int-dtype output: np.empty_like of integer temperatures."""
+    theta = np.asarray(theta)
+    out, v = np.empty_like(theta), 0.0
+    for t in range(len(theta)):
+        v = beta * v + (1 - beta) * theta[t]
+        out[t] = v
+    return out
+
+
+def ewa_written_into_theta(theta, beta):
+    v = 0.0
+    for t in range(len(theta)):
+        v = beta * v + (1 - beta) * theta[t]
+        theta[t] = v
+    return np.array(theta, dtype=float)
+
+
 def mom(step_v, step_W, returns=lambda W, v, v_old: (W, v)):
     def momentum_update(W, dW, v, beta, learning_rate):
         v_new = step_v(v, dW, beta, learning_rate)
@@ -445,6 +483,9 @@ RMSPROP_WRONG = {
     "step_with_old_s": rms(step=lambda W, dW, s_new, s, lr, eps: W - lr * dW / (np.sqrt(s) + eps)),
     "s_not_returned": rms(returns=lambda W, s_new, s: (W, s)),
     "order_swapped": rms(returns=lambda W, s_new, s: (s_new, W)),
+    # issue 21, part 2
+    "sum_of_squares": rms(square=lambda dW: np.sum(dW ** 2)),
+    "eps_added_after_fraction": rms(step=lambda W, dW, s_new, s, lr, eps: W - lr * dW / np.sqrt(s_new) + eps),
 }
 
 
@@ -458,6 +499,22 @@ def adam(v_rule=None, s_rule=None, v_hat=None, s_hat=None, step=None, returns=No
             W, vc, sc, s, learning_rate, epsilon, beta2, t)
         return (returns or (lambda W, v, s, vc, sc: (W, v, s)))(W_new, v, s, vc, sc)
     return adam_update
+
+
+def adam_s_corrected_with_beta1(W, dW, v, s, t, learning_rate, beta1, beta2, epsilon):
+    v = beta1 * v + (1 - beta1) * dW
+    s = beta2 * s + (1 - beta2) * dW ** 2
+    v_corrected = v / (1 - beta1 ** t)
+    s_corrected = s / (1 - beta1 ** t)           # beta1 copied from the line above
+    return W - learning_rate * v_corrected / (np.sqrt(s_corrected) + epsilon), v, s
+
+
+def adam_efficient_form(W, dW, v, s, t, learning_rate, beta1, beta2, epsilon):
+    """Kingma & Ba, section 2: alpha_t = alpha sqrt(1 - beta2^t) / (1 - beta1^t), plain epsilon."""
+    v = beta1 * v + (1 - beta1) * dW
+    s = beta2 * s + (1 - beta2) * dW ** 2
+    alpha_t = learning_rate * np.sqrt(1 - beta2 ** t) / (1 - beta1 ** t)
+    return W - alpha_t * v / (np.sqrt(s) + epsilon), v, s
 
 
 def adam_betas_swapped(W, dW, v, s, t, learning_rate, beta1, beta2, epsilon):
@@ -492,6 +549,10 @@ ADAM_WRONG = {
     "sign_flipped": adam(step=lambda W, vc, sc, s, lr, eps, b2, t: W + lr * vc / (np.sqrt(sc) + eps)),
     "W_not_updated": adam(step=lambda W, vc, sc, s, lr, eps, b2, t: W),
     "order_swapped": adam(returns=lambda W, v, s, vc, sc: (W, s, v)),
+    # issue 21, part 2
+    "s_corrected_with_beta1": adam_s_corrected_with_beta1,
+    "eps_added_after_fraction": adam(step=lambda W, vc, sc, s, lr, eps, b2, t: W - lr * vc / np.sqrt(sc) + eps),
+    "efficient_form_plain_epsilon": adam_efficient_form,
 }
 
 DECAY_WRONG = {
@@ -505,6 +566,9 @@ DECAY_WRONG = {
     "decay_rate_missing": lambda learning_rate0, epoch_num, decay_rate: learning_rate0 / (1 + epoch_num),
     "arguments_swapped": lambda learning_rate0, epoch_num, decay_rate: decay_rate / (1 + learning_rate0 * epoch_num),
     "floor_division": lambda learning_rate0, epoch_num, decay_rate: learning_rate0 // (1 + decay_rate * epoch_num),
+    # issue 21, part 2
+    "exponential_decay": lambda learning_rate0, epoch_num, decay_rate: learning_rate0 * np.exp(-decay_rate * epoch_num),
+    "decay_rate_in_numerator": lambda learning_rate0, epoch_num, decay_rate: learning_rate0 * decay_rate / (1 + epoch_num),
 }
 
 
@@ -523,7 +587,22 @@ SCHEDULE_WRONG = {
     # inverse_time_decay's old order, (learning_rate0, decay_rate, epoch_num, ...)
     "arguments_swapped": lambda learning_rate0, decay_rate, epoch_num, time_interval:
         learning_rate0 / (1 + decay_rate * ((epoch_num - 1) // time_interval)),
+    # issue 21, part 2
+    "rounded": lambda learning_rate0, epoch_num, decay_rate, time_interval:
+        learning_rate0 / (1 + decay_rate * np.round((epoch_num - 1) / time_interval)),
+    "precedence": lambda learning_rate0, epoch_num, decay_rate, time_interval:
+        learning_rate0 / (1 + decay_rate * (epoch_num - 1 / time_interval)),
+    "decay_rate_power": lambda learning_rate0, epoch_num, decay_rate, time_interval:
+        learning_rate0 * decay_rate ** ((epoch_num - 1) // time_interval),
 }
+
+
+def schedule_floor_precedence(learning_rate0, epoch_num, decay_rate, time_interval):
+    return learning_rate0 / (1 + decay_rate * np.floor(epoch_num - 1 / time_interval))
+
+
+def schedule_interval_ignored(learning_rate0, epoch_num, decay_rate, time_interval):
+    return learning_rate0 / (1 + decay_rate * (epoch_num - 1))
 
 
 def inverse_time_decay_old_order(learning_rate0, decay_rate, epoch_num):
@@ -586,6 +665,7 @@ WRONG = [
     ("ewa", "includes_v0", ewa_with_v0),
     ("ewa", "last_only", ewa_last_value),
     ("ewa", "int_truncation", ewa_zeros_like),
+    ("ewa", "first_value_skipped", ewa_loop_from_1),
     ("ewa_bias_corrected", "no_correction", ewa_bc_plain),
     ("ewa_bias_corrected", "t_from_0", ewa_bc_enumerate_from_0),
     ("ewa_bias_corrected", "t_plus_1", ewa_bc_t_plus_1),
@@ -595,6 +675,7 @@ WRONG = [
     ("ewa_bias_corrected", "v0_theta1", ewa_bc_start_theta1),
     ("ewa_bias_corrected", "one_minus_beta_missing", ewa_bc_no_one_minus),
     ("ewa_bias_corrected", "int_truncation", ewa_bc_zeros_like),
+    ("ewa_bias_corrected", "final_T", ewa_bc_final_T),
     *[("momentum_update", key, fn) for key, fn in MOMENTUM_WRONG.items()],
     *[("rmsprop_update", key, fn) for key, fn in RMSPROP_WRONG.items()],
     *[("adam_update", key, fn) for key, fn in ADAM_WRONG.items()],
@@ -945,6 +1026,18 @@ def test_correct_mini_batches_pass(fn):
     assert result.headline == "random_mini_batches: passed all 6 cases"
 
 
+def mb_last_one_late(X, Y, mini_batch_size, seed):
+    m = X.shape[1]
+    perm = np.random.default_rng(seed).permutation(m)
+    X_s, Y_s = X[:, perm], Y[:, perm]
+    k = m // mini_batch_size
+    batches = [(X_s[:, i * mini_batch_size:(i + 1) * mini_batch_size], Y_s[:, i * mini_batch_size:(i + 1) * mini_batch_size])
+               for i in range(k)]
+    if m % mini_batch_size:
+        batches.append((X_s[:, k * mini_batch_size + 1:], Y_s[:, k * mini_batch_size + 1:]))
+    return batches
+
+
 def _perm(seed, m):
     return np.random.default_rng(seed).permutation(m)
 
@@ -1001,6 +1094,8 @@ MINI_BATCH_WRONG = [
      lambda X, Y, size, seed: _cut(X, Y, np.random.permutation(X.shape[1]), size)),
     ("mutated_input", "Your function changed X in place",
      lambda X, Y, size, seed: np.random.default_rng(seed).shuffle(X, axis=1) or _cut(X, Y, np.arange(X.shape[1]), size)),
+    # issue 21, part 2: the last mini-batch cut from num_complete * size + 1
+    ("last_batch_one_late", "starts one column late", mb_last_one_late),
 ]
 
 

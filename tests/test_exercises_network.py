@@ -232,6 +232,22 @@ def mom_new_dicts(params, grads, v, beta, learning_rate):
     return {k: params[k] - learning_rate * new_v[k] for k in params}, new_v
 
 
+def mom_b_with_vW(params, grads, v, beta, learning_rate):
+    for l in layers(params):
+        for k in (f"W{l}", f"b{l}"):
+            v[k] = beta * v[k] + (1 - beta) * grads[k]
+        params[f"W{l}"] = params[f"W{l}"] - learning_rate * v[f"W{l}"]
+        params[f"b{l}"] = params[f"b{l}"] - learning_rate * np.sum(v[f"W{l}"], axis=1, keepdims=True)
+    return params, v
+
+
+def mom_returns_v_first(params, grads, v, beta, learning_rate):
+    for k in params:
+        v[k] = beta * v[k] + (1 - beta) * grads[k]
+        params[k] = params[k] - learning_rate * v[k]
+    return v, params
+
+
 def mom_scales_grads(params, grads, v, beta, learning_rate):
     for k in params:
         grads[k] *= (1 - beta)
@@ -252,6 +268,10 @@ MOMENTUM_WRONG = {
     "learning_rate_in_v": mom_rule(lambda W, dW, v, b, lr: (b * v + (1 - b) * lr * dW, W - (b * v + (1 - b) * lr * dW))),
     "not_in_place": mom_new_dicts,
     "mutated_input": mom_scales_grads,
+    # issue 21, part 2
+    "step_with_dW": mom_rule(lambda W, dW, v, b, lr: (b * v + (1 - b) * dW, W - lr * dW)),
+    "b_stepped_with_vW": mom_b_with_vW,
+    "order_swapped": mom_returns_v_first,
 }
 
 
@@ -275,6 +295,13 @@ def adam_switch(**how):
                 v_use, s_use = v_old, s_old
             else:
                 v_use, s_use = v_new, s_new
+            if how.get("layer_as_t"):
+                tt = int(k[1:])
+            if how.get("efficient"):
+                alpha_t = learning_rate * np.sqrt(1 - beta2 ** t) / (1 - beta1 ** t)
+                params[k] = params[k] - alpha_t * v_new / (np.sqrt(s_new) + epsilon)
+                v[k], s[k] = v_new, s_new
+                continue
             if not how.get("no_correction"):
                 v_use, s_use = v_use / (1 - beta1 ** tt), s_use / (1 - beta2 ** tt)
             denom = np.sqrt(s_use) if how.get("no_eps") else np.sqrt(s_use) + epsilon
@@ -286,6 +313,8 @@ def adam_switch(**how):
                 v[k], s[k] = v_new, s_new
         if how.get("five"):
             return params, v, s, v, s
+        if how.get("s_before_v"):
+            return params, s, v
         return params, v, s
     return update
 
@@ -317,6 +346,10 @@ ADAM_WRONG = {
     "averages_not_stored": adam_switch(local=True),
     "corrected_returned_too": adam_switch(five=True),
     "not_in_place": adam_new_dicts,
+    # issue 21, part 2
+    "layer_index_as_t": adam_switch(layer_as_t=True),
+    "order_swapped": adam_switch(s_before_v=True),
+    "efficient_form_plain_epsilon": adam_switch(efficient=True),
 }
 
 UPDATE_WRONG = ([("update_parameters_with_momentum", k, f) for k, f in MOMENTUM_WRONG.items()]

@@ -149,6 +149,11 @@ def _properties(order_x, order_y, n, m, size):
                 in mini-batches of {size} make {len(want)} mini-batches, sized {want}; yours are sized
                 {sizes}. Add the m % mini_batch_size = {m % size} examples left over as a final, smaller
                 mini-batch.""", shown)
+        if m % size and sizes[:-1] == want[:-1] and sizes[-1] == want[-1] - 1:
+            raise _Problem("last_batch_one_late", f"""Your last mini-batch holds {sizes[-1]} examples, not
+                m % mini_batch_size = {want[-1]}: it starts one column late, so one example is never used.
+                The full mini-batches end at column num_complete * mini_batch_size = {size * (m // size)};
+                start the last one there: X[:, num_complete * mini_batch_size:].""", shown)
         if sizes[:-1] == want and sizes[-1] == 0:
             raise _Problem("empty_last_batch", f"""Your last mini-batch is empty: m = {m} is a multiple of
                 mini_batch_size = {size}, so there is no partial mini-batch. Add one only when

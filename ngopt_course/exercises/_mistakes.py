@@ -41,7 +41,7 @@ def _m(key, text, *fns):
 # ---------------------------------------------------------------------------
 
 def _ewa(theta, beta, *, correction=None, start="zero", one_minus_beta=True, swap=False,
-         feed_back=False, store="after", int_store=False):
+         feed_back=False, store="after", int_store=False, skip_first=False):
     """The slide's loop with switches. ``correction``: None, "t", "t-1", "t+1",
     "(1-beta)^t" or "multiply"; ``store``: "after" (v_1..v_T), "before" (v_0..v_{T-1}),
     "all" (v_0..v_T) or "last" (v_T only)."""
@@ -51,6 +51,10 @@ def _ewa(theta, beta, *, correction=None, start="zero", one_minus_beta=True, swa
     stored = [0.0]
     v = 0.0
     for t, theta_t in enumerate(theta.tolist(), start=1):
+        if skip_first and t == 1:
+            out[0] = 0.0
+            stored.append(0.0)
+            continue
         v = theta_t if (start == "theta1" and t == 1) else a * v + b * theta_t
         value = v
         if correction is not None:
@@ -59,6 +63,7 @@ def _ewa(theta, beta, *, correction=None, start="zero", one_minus_beta=True, swa
                     "t": 1 - np.float64(beta) ** t, "t-1": 1 - np.float64(beta) ** (t - 1),
                     "t+1": 1 - np.float64(beta) ** (t + 1), "(1-beta)^t": (1 - np.float64(beta)) ** t,
                     "multiply": 1 / (1 - np.float64(beta) ** t),
+                    "final T": 1 - np.float64(beta) ** len(theta),
                 }[correction]
                 value = np.float64(v) / denominator
             if feed_back:
@@ -73,6 +78,11 @@ def _ewa(theta, beta, *, correction=None, start="zero", one_minus_beta=True, swa
         return stored[-1]
     return out
 
+
+_INT_STORE = """Your results were rounded down to whole numbers: they were stored in an
+    integer array (theta itself, np.zeros_like(theta), np.empty_like(theta) or theta.copy()
+    of integer temperatures, or dtype=int), so every stored value was truncated. Store them in a float
+    array: np.zeros(len(theta)) or np.zeros_like(theta, dtype=float)."""
 
 _EWA_MISTAKES = [
     _m("v0_theta1", """The average starts at theta_1 (v_1 = theta_1) instead of at v_0 = 0.
@@ -99,11 +109,13 @@ _EWA_MISTAKES = [
     _m("last_only", """You return only the last average v_T. Return every v_t: an array
        of the same length as theta.""",
        partial(_ewa, store="last")),
-    _m("int_truncation", """Your averages were rounded down to whole numbers: v was made with
-       np.zeros_like(theta), which for integer temperatures is an integer array, so every
-       stored value was truncated. Make a float array: np.zeros(len(theta)) or
-       np.zeros_like(theta, dtype=float).""",
+    _m("int_truncation", _INT_STORE,
        partial(_ewa, int_store=True)),
+    _m("first_value_skipped", """Your first average is 0 and theta_1 is never averaged: the
+       loop starts at index 1, as if position 0 held v_0. v_0 = 0 is the value before the first
+       day and is not returned: position t - 1 holds v_t, for t = 1..T, so the loop runs over
+       every theta_t (and an empty theta then gives an empty result, with no v[0] to set).""",
+       partial(_ewa, skip_first=True)),
 ]
 
 _EWA_BC_MISTAKES = [
@@ -136,10 +148,12 @@ _EWA_BC_MISTAKES = [
        v = beta * v + theta_t. Use v = beta * v + (1 - beta) * theta_t, then divide by
        1 - beta ** t.""",
        partial(_ewa, correction="t", one_minus_beta=False)),
-    _m("int_truncation", """Your results were rounded down to whole numbers: the output
-       array was made with np.zeros_like(theta), an integer array for integer temperatures.
-       Make a float array: np.zeros(len(theta)) or np.zeros_like(theta, dtype=float).""",
+    _m("int_truncation", _INT_STORE,
        partial(_ewa, correction="t", int_store=True)),
+    _m("final_T", """Every value was corrected with the final T: v_t / (1 - beta ** T) for all t.
+       The correction belongs to each step: divide v_t by 1 - beta ** t, with this step's t
+       (large at the start, near 1 later).""",
+       partial(_ewa, correction="final T")),
 ]
 
 
@@ -158,6 +172,9 @@ def _momentum(W, dW, v, beta, learning_rate, *, one_minus_beta=True, swap=False,
     return (W_new, v_out) if order == "W,v" else (v_out, W_new)
 
 
+STEP_WITH_DW = """W is updated with the raw gradient (W - learning_rate * dW), so v has no
+    effect. Step along the velocity: W = W - learning_rate * v."""
+
 _MOMENTUM_MISTAKES = [
     _m("one_minus_beta_missing", """The (1 - beta) factor is missing: you computed
        v = beta * v + dW (the form some texts use, with a rescaled learning rate). The
@@ -173,8 +190,7 @@ _MOMENTUM_MISTAKES = [
     _m("W_not_updated", """v is updated but W comes back unchanged. After updating v, take
        the step W = W - learning_rate * v and return the new W.""",
        partial(_momentum, update_W=False)),
-    _m("step_with_dW", """W is updated with the raw gradient (W - learning_rate * dW), so v
-       has no effect. Step along the velocity: W = W - learning_rate * v.""",
+    _m("step_with_dW", STEP_WITH_DW,
        partial(_momentum, step_with="dW")),
     _m("step_with_old_v", """W is updated with the old v, from before this step's update.
        Update v first, then step with the new v: W = W - learning_rate * v.""",
@@ -201,6 +217,8 @@ def _square(dW, how):
         return dW ** 2
     if how == "none":
         return dW
+    if how == "sum":
+        return np.sum(dW ** 2)
     if how == "dW @ dW":
         return dW @ dW
     if how == "dW @ dW.T":
@@ -216,7 +234,7 @@ def _denominator(s, epsilon, eps, sqrt=True):
         return root(s) + epsilon
     if eps == "inside":
         return root(s + epsilon)
-    if eps == "missing":
+    if eps in ("missing", "added_after"):
         return root(s)
     raise ValueError(eps)
 
@@ -230,6 +248,8 @@ def _rmsprop(W, dW, s, beta, learning_rate, epsilon, *, square="elementwise", on
         s_step = s if step_with_old_s else s_new
         denominator = _denominator(s_step, epsilon, "missing" if eps_into_s else eps, sqrt)
         W_new = W + sign * learning_rate * dW / denominator if update_W else np.array(W, copy=True)
+        if eps == "added_after":
+            W_new = W_new + epsilon
     s_out = s_new if return_new_s else np.array(s, copy=True)
     return (W_new, s_out) if order == "W,s" else (s_out, W_new)
 
@@ -243,6 +263,10 @@ _EPS_INSIDE_RMSPROP = """You put epsilon inside the square root: dW / np.sqrt(s 
 _MATRIX_SQUARE = """dW was squared with a matrix product (np.dot(dW, dW), dW @ dW or
     dW @ dW.T), which mixes the gradients of different parameters and changes shapes.
     Square each element on its own: dW ** 2 or np.square(dW)."""
+
+_SUM_OF_SQUARES = """s averages one number, np.sum(dW ** 2), for the whole matrix. RMSProp
+    keeps one mean square per parameter: square element-wise and do not sum,
+    s = beta * s + (1 - beta) * dW ** 2 (an array shaped like dW)."""
 
 _RMSPROP_MISTAKES = [
     _m("not_squared", """The gradient is not squared: s = beta * s + (1 - beta) * dW. RMSProp
@@ -283,6 +307,11 @@ _RMSPROP_MISTAKES = [
     _m("order_swapped", """The results come back in the wrong order: return W, s
        (W first, then s).""",
        partial(_rmsprop, order="s,W")),
+    _m("sum_of_squares", _SUM_OF_SQUARES, partial(_rmsprop, square="sum")),
+    _m("eps_added_after_fraction", """epsilon was added to W after the fraction: W - learning_rate
+       * dW / np.sqrt(s) + epsilon (division binds tighter than +). It belongs in the denominator,
+       in brackets: W - learning_rate * dW / (np.sqrt(s) + epsilon).""",
+       partial(_rmsprop, eps="added_after")),
 ]
 
 
@@ -293,7 +322,8 @@ _RMSPROP_MISTAKES = [
 def _adam(W, dW, v, s, t, learning_rate, beta1, beta2, epsilon, *, correct_v=True, correct_s=True,
           t_shift=0, power_form="1-beta^t", return_corrected=False, swap_betas=False,
           one_minus_beta1=True, one_minus_beta2=True, square="elementwise", eps="outside",
-          sqrt=True, s_correction_outside_sqrt=False, sign=-1.0, update_W=True, order="W,v,s"):
+          sqrt=True, s_correction_outside_sqrt=False, sign=-1.0, update_W=True, order="W,v,s",
+          s_corrected_with_beta1=False, efficient=False):
     if swap_betas:
         beta1, beta2 = beta2, beta1
     with np.errstate(all="ignore"):
@@ -305,17 +335,31 @@ def _adam(W, dW, v, s, t, learning_rate, beta1, beta2, epsilon, *, correct_v=Tru
             return 1 - np.float64(beta) ** tc if power_form == "1-beta^t" else (1 - np.float64(beta)) ** tc
 
         v_hat = v_new / correction(beta1) if correct_v else v_new
+        if efficient:  # Kingma & Ba's efficient form, with the plain epsilon
+            step_size = learning_rate * np.sqrt(correction(beta2)) / correction(beta1)
+            W_new = W + sign * step_size * v_new / (np.sqrt(s_new) + epsilon)
+            return W_new, v_new, s_new
         if s_correction_outside_sqrt:
             denominator = np.sqrt(s_new) / correction(beta2) + epsilon
         else:
-            s_hat = s_new / correction(beta2) if correct_s else s_new
+            s_hat = s_new / correction(beta1 if s_corrected_with_beta1 else beta2) if correct_s else s_new
             denominator = _denominator(s_hat, epsilon, eps, sqrt)
         W_new = W + sign * learning_rate * v_hat / denominator if update_W else np.array(W, copy=True)
+        if eps == "added_after":
+            W_new = W_new + epsilon
         v_out, s_out = v_new, s_new
         if return_corrected:
             v_out, s_out = v_new / correction(beta1), s_new / correction(beta2)
     return (W_new, v_out, s_out) if order == "W,v,s" else (W_new, s_out, v_out)
 
+
+EFFICIENT_FORM = """You used Kingma & Ba's efficient form, learning_rate * np.sqrt(1 -
+    beta2 ** t) / (1 - beta1 ** t) * v / (np.sqrt(s) + epsilon), with the plain epsilon. That
+    is a slightly different algorithm: it equals the course's (and PyTorch's) Adam only with
+    their epsilon_hat = epsilon * np.sqrt(1 - beta2 ** t) in place of epsilon, so the two
+    differ where epsilon matters (here the case with epsilon = 0.1 and the tiny-gradient
+    case). Write the bias-corrected form: v_corrected / (np.sqrt(s_corrected) + epsilon),
+    or use epsilon_hat in the efficient form."""
 
 _ADAM_MISTAKES = [
     _m("no_bias_correction", """No bias correction: W was updated with v / (np.sqrt(s) +
@@ -376,6 +420,15 @@ _ADAM_MISTAKES = [
        partial(_adam, update_W=False)),
     _m("order_swapped", """The results come back in the wrong order: return W, v, s.""",
        partial(_adam, order="W,s,v")),
+    _m("s_corrected_with_beta1", """s was corrected with beta1: s / (1 - beta1 ** t). Each
+       average is corrected with its own beta: v / (1 - beta1 ** t) and s / (1 - beta2 ** t).""",
+       partial(_adam, s_corrected_with_beta1=True)),
+    _m("eps_added_after_fraction", """epsilon was added to W after the fraction: W - learning_rate
+       * v_corrected / np.sqrt(s_corrected) + epsilon (division binds tighter than +). It belongs
+       in the denominator, in brackets: W - learning_rate * v_corrected / (np.sqrt(s_corrected) +
+       epsilon).""",
+       partial(_adam, eps="added_after")),
+    _m("efficient_form_plain_epsilon", EFFICIENT_FORM, partial(_adam, efficient=True)),
 ]
 
 
@@ -419,6 +472,18 @@ _DECAY_MISTAKES = [
     _m("floor_division", """// is floor division: alpha0 // (1 + decay_rate * epoch_num)
        rounds down to a whole number (0 here). Use / .""",
        lambda a0, e, d: a0 // (1 + d * e)),
+    _m("exponential_decay", """This is an exponential decay (alpha0 * 0.95 ** epoch_num,
+       alpha0 * exp(-decay_rate * epoch_num) or alpha0 * decay_rate ** epoch_num), another of the
+       lecture's schedules. This exercise is the first one, the inverse-time decay:
+       alpha = alpha0 / (1 + decay_rate * epoch_num).""",
+       lambda a0, e, d: a0 * 0.95 ** np.asarray(e, dtype=float),
+       lambda a0, e, d: a0 * np.exp(-d * np.asarray(e, dtype=float)),
+       lambda a0, e, d: a0 * d ** np.asarray(e, dtype=float)),
+    _m("decay_rate_in_numerator", """decay_rate is in the numerator: alpha0 * decay_rate / (...).
+       It belongs in the denominator only, multiplying the epoch:
+       alpha = alpha0 / (1 + decay_rate * epoch_num).""",
+       lambda a0, e, d: a0 * d / (1 + np.asarray(e, dtype=float)),
+       lambda a0, e, d: a0 * d / (1 + d * np.asarray(e, dtype=float))),
 ]
 
 
@@ -473,9 +538,14 @@ _CLASSIFY_MISTAKES = [
 ]
 
 
-def _schedule(a0, e, d, ti, *, shift=-1, floor=True, ceil=False, order="d*floor", power=False):
+def _schedule(a0, e, d, ti, *, shift=-1, floor=True, ceil=False, order="d*floor", power=False,
+              rounding=None, precedence=False, times_power=False):
     e = np.asarray(e)
-    if ceil:
+    if precedence:  # epoch_num - 1 / time_interval, not floored (floored, it is epoch_num - 1)
+        stages = e - 1 / ti
+    elif rounding is not None:
+        stages = np.round((e + rounding) / ti)
+    elif ceil:
         stages = -(-(e + shift + 1) // ti) - 1 if False else np.ceil(e / ti)
     elif floor:
         stages = (e + shift) // ti
@@ -485,6 +555,8 @@ def _schedule(a0, e, d, ti, *, shift=-1, floor=True, ceil=False, order="d*floor"
     with np.errstate(all="ignore"):
         if power:
             return a0 / (1 + d) ** stages
+        if times_power:
+            return a0 * np.float64(d) ** stages
         return a0 / (1 + d * stages) if order == "d*floor" else a0 / (1 + np.floor(d * (e + shift) / ti))
 
 
@@ -502,10 +574,12 @@ _SCHEDULE_MISTAKES = [
     _m("ceil", """np.ceil(epoch_num / time_interval) starts decaying at the first epoch. Use the
        floor of (epoch_num - 1) / time_interval, so epochs 1..time_interval use alpha0.""",
        partial(_schedule, ceil=True)),
-    _m("interval_ignored", """time_interval is not used: alpha0 / (1 + decay_rate * epoch_num)
-       decays every epoch (that is inverse_time_decay). Count stages of time_interval epochs:
-       floor((epoch_num - 1) / time_interval).""",
-       lambda a0, e, d, ti: a0 / (1 + d * np.asarray(e, dtype=float))),
+    _m("interval_ignored", """time_interval has no effect: your rate decays every epoch, as
+       alpha0 / (1 + decay_rate * epoch_num) (that is inverse_time_decay) or with stage =
+       epoch_num - 1. Mind the brackets too: epoch_num - 1 / time_interval divides only the 1.
+       Count stages of time_interval epochs: np.floor((epoch_num - 1) / time_interval).""",
+       lambda a0, e, d, ti: a0 / (1 + d * np.asarray(e, dtype=float)),
+       lambda a0, e, d, ti: a0 / (1 + d * (np.asarray(e, dtype=float) - 1))),
     _m("power", """alpha0 / (1 + decay_rate) ** stage is an exponential staircase; the schedule
        divides by 1 + decay_rate * stage.""",
        partial(_schedule, power=True)),    _m("arguments_swapped", """epoch_num and decay_rate are swapped: your function uses the
@@ -513,6 +587,18 @@ _SCHEDULE_MISTAKES = [
        schedule_lr_decay(learning_rate0, epoch_num, decay_rate, time_interval), the same
        learning_rate0, epoch_num, ... as every schedule of the course.""",
        lambda a0, e, d, ti: _schedule(a0, d, e, ti)),
+    _m("rounded", """np.round rounds half the stage up: the rate drops in the middle of a stage
+       (epoch 10 of time_interval = 10 already decays). The stage is the floor:
+       np.floor((epoch_num - 1) / time_interval), or (epoch_num - 1) // time_interval.""",
+       partial(_schedule, rounding=-1), partial(_schedule, rounding=0)),
+    _m("precedence", """Brackets, and no floor: epoch_num - 1 / time_interval subtracts
+       1 / time_interval from the epoch (division binds tighter than -), and the rate changes every
+       epoch. Bracket the difference and floor it: np.floor((epoch_num - 1) / time_interval).""",
+       partial(_schedule, precedence=True)),
+    _m("decay_rate_power", """alpha0 * decay_rate ** stage multiplies by decay_rate at every stage
+       (a staircase with drop = decay_rate); the schedule divides: alpha0 / (1 + decay_rate *
+       stage).""",
+       partial(_schedule, times_power=True)),
 ]
 
 MISTAKES = {

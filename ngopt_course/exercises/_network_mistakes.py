@@ -12,7 +12,7 @@ from functools import partial
 
 import numpy as np
 
-from ._mistakes import _m
+from ._mistakes import EFFICIENT_FORM, STEP_WITH_DW, _m
 
 __all__ = ["NETWORK_MISTAKES", "NETWORK_ALTERNATIVES", "NETWORK_CORRECT"]
 
@@ -23,7 +23,8 @@ def _layers(params, skip_last=False):
 
 
 def _momentum_net(params, grads, v, beta, learning_rate, *, update_b=True, skip_last=False, shared_v=False,
-                  step_with_old_v=False, one_minus_beta=True, swap=False, sign=-1.0, store_v=True, lr_in_v=False):
+                  step_with_old_v=False, one_minus_beta=True, swap=False, sign=-1.0, store_v=True, lr_in_v=False,
+                  step_with_grads=False, b_with_vW=False, order="params,v"):
     a, b = (1 - beta, beta) if swap else (beta, (1 - beta) if one_minus_beta else 1.0)
     carried = {}
     for l in _layers(params, skip_last):
@@ -33,10 +34,15 @@ def _momentum_net(params, grads, v, beta, learning_rate, *, update_b=True, skip_
             new_v = a * previous + b * (learning_rate * grads[key] if lr_in_v else grads[key])
             carried[p] = new_v
             direction = previous if step_with_old_v else new_v
+            if step_with_grads:
+                direction = grads[key]
+            if b_with_vW and p == "b":
+                direction = v[f"W{l}"] if store_v else carried["W"]
+                direction = np.sum(direction, axis=1, keepdims=True)   # broadcast to b's shape, as a learner's
             params[key] = params[key] + sign * (direction if lr_in_v else learning_rate * direction)
             if store_v:
                 v[key] = new_v
-    return params, v
+    return (params, v) if order == "params,v" else (v, params)
 
 
 _SKIP_LAST = """The last layer is not updated: the loop stops one layer early
@@ -50,6 +56,8 @@ _SHARED = """One average is carried from layer to layer: layer l starts from the
 _NOT_STORED = """W moves but the v you return is the old one: the new average was kept in
     a local variable and never written back. Store it, v[key] = ..., so the next step
     continues from it."""
+
+_ORDER = """The results come back in the wrong order: return {names}, in that order."""
 
 _MOMENTUM_NET = [
     _m("b_not_updated", _B_NOT_UPDATED, partial(_momentum_net, update_b=False)),
@@ -71,12 +79,19 @@ _MOMENTUM_NET = [
        learning_rate * dW, then W = W - v. v is the average of the gradients alone; the
        learning rate scales the step: W = W - learning_rate * v.""",
        partial(_momentum_net, lr_in_v=True)),
+    _m("step_with_dW", STEP_WITH_DW.replace("dW", "grads[key]").replace("v has", "v[key] has"),
+       partial(_momentum_net, step_with_grads=True)),
+    _m("b_stepped_with_vW", """The biases were stepped with the weights' velocity, v['W' + str(l)]:
+       each array steps along its own average, params['b1'] with v['b1'].""",
+       partial(_momentum_net, b_with_vW=True)),
+    _m("order_swapped", _ORDER.format(names="params, v"), partial(_momentum_net, order="v,params")),
 ]
 
 
 def _adam_net(params, grads, v, s, t, learning_rate, beta1, beta2, epsilon, *, update_b=True, skip_last=False,
               shared=False, step_with_old=False, t_shift=0, store_corrected=False, swap_betas=False,
-              one_minus_beta=True, correct=True, eps="outside", square=True, sign=-1.0, store=True):
+              one_minus_beta=True, correct=True, eps="outside", square=True, sign=-1.0, store=True,
+              layer_as_t=False, order="params,v,s", efficient=False):
     if swap_betas:
         beta1, beta2 = beta2, beta1
     c1, c2 = ((1 - beta1), (1 - beta2)) if one_minus_beta else (1.0, 1.0)
@@ -92,8 +107,14 @@ def _adam_net(params, grads, v, s, t, learning_rate, beta1, beta2, epsilon, *, u
                 new_s = beta2 * s_prev + c2 * (g**2 if square else g)
                 carried[p] = (new_v, new_s)
                 v_use, s_use = (v_prev, s_prev) if step_with_old else (new_v, new_s)
+                tl = np.float64(l) if layer_as_t else tc
+                if efficient:  # Kingma & Ba's efficient form with the plain epsilon
+                    step = learning_rate * np.sqrt(1 - beta2**tl) / (1 - beta1**tl)
+                    params[key] = params[key] + sign * step * v_use / (np.sqrt(s_use) + epsilon)
+                    v[key], s[key] = new_v, new_s
+                    continue
                 if correct:
-                    v_use, s_use = v_use / (1 - beta1**tc), s_use / (1 - beta2**tc)
+                    v_use, s_use = v_use / (1 - beta1**tl), s_use / (1 - beta2**tl)
                 if eps == "outside":
                     denominator = np.sqrt(s_use) + epsilon
                 elif eps == "inside":
@@ -106,7 +127,7 @@ def _adam_net(params, grads, v, s, t, learning_rate, beta1, beta2, epsilon, *, u
                         v[key], s[key] = new_v / (1 - beta1**tc), new_s / (1 - beta2**tc)
                     else:
                         v[key], s[key] = new_v, new_s
-    return params, v, s
+    return (params, v, s) if order == "params,v,s" else (params, s, v)
 
 
 _ADAM_NET = [
@@ -147,6 +168,15 @@ _ADAM_NET = [
     _m("averages_not_stored", _NOT_STORED.replace("the v you return is the old one",
                                                   "the v and s you return are the old ones"),
        partial(_adam_net, store=False)),
+    _m("layer_index_as_t", """The layer's index l was used as t in the bias correction
+       (1 - beta1 ** l): t is the step's number, the same for every layer, given by the caller.
+       Use 1 - beta1 ** t and 1 - beta2 ** t.""",
+       partial(_adam_net, layer_as_t=True)),
+    _m("order_swapped", _ORDER.format(names="params, v, s"), partial(_adam_net, order="params,s,v")),
+    _m("efficient_form_plain_epsilon", EFFICIENT_FORM.replace("here the case with epsilon = 0.1 and the "
+                                                              "tiny-gradient case", "here the tiny-gradient case "
+                                                              "and the case with epsilon = 1e-3"),
+       partial(_adam_net, efficient=True)),
 ]
 
 # Correct answers written in another convention: they pass, with a note naming it.
