@@ -185,3 +185,13 @@ def test_fixed_interval_equals_the_assignments_formula_on_zero_based_epochs():
 def test_fixed_interval_bad_arguments(call, error, message):
     with pytest.raises(error, match=message):
         call()
+
+
+def test_schedule_lr_decay_with_interval_1_is_inverse_time_decay_one_epoch_earlier():
+    """The relation the docstrings and notebook 07 state: stages count from epoch 1."""
+    assert schedule_lr_decay(0.5, 5, 1.0, 1) == pytest.approx(0.1, rel=1e-15)
+    assert inverse_time_decay(0.5, 5, 1.0) == pytest.approx(0.5 / 6, rel=1e-15)   # 0.0833
+    epochs = np.arange(2, 50)
+    np.testing.assert_allclose(schedule_lr_decay(0.5, epochs, 0.7, 1), inverse_time_decay(0.5, epochs - 1, 0.7),
+                               rtol=1e-15)
+    assert schedule_lr_decay(0.5, 1, 0.7, 1) == 0.5
