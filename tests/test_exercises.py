@@ -702,7 +702,7 @@ def test_wrong_implementation_is_diagnosed(name, key, fn):
 
 def test_message_shows_the_first_failing_case_with_expected_and_actual():
     result = check("momentum_update", MOMENTUM_WRONG["sign_flipped"])
-    first = _cases.momentum_update_cases()[0]
+    first = _cases.CASES["momentum_update"]()[0]
     W_expected, _ = _references.momentum_update(**first.args)
     assert f"Case 1 of 4: {first.label}" in result.message
     assert "Expected:" in result.message and "Yours:" in result.message

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numbers
 
-from ._mistakes import Mistake
+from ._spec import Mistake
 
 __all__ = ["HARD_CODED", "fixed_argument_mistakes"]
 
