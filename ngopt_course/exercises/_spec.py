@@ -157,3 +157,24 @@ MATRIX_SQUARE = """dW was squared with a matrix product (np.dot(dW, dW), dW @ dW
 def float_copy(a):
     """A float copy of an array (the package's optimizers update in place)."""
     return np.array(a, dtype=np.result_type(np.asarray(a).dtype, np.float64), copy=True)
+
+
+# ---------------------------------------------------------------------------
+# Network dicts for the cases of the exercises over a whole network
+# ---------------------------------------------------------------------------
+
+def network_dict(generator, dims, scale=1.0, round_to=2, kind="normal"):
+    """A dict W1, b1, ..., WL, bL for layers ``dims``: normal values, or (kind "square") positive ones."""
+    out = {}
+    for l in range(1, len(dims)):
+        for p, shape in (("W", (dims[l], dims[l - 1])), ("b", (dims[l], 1))):
+            if kind == "normal":
+                a = scale * generator.normal(size=shape)
+                out[f"{p}{l}"] = (a / scale).round(round_to) * scale if scale != 1.0 else a.round(round_to)
+            else:  # a mean square: positive
+                out[f"{p}{l}"] = (scale * generator.uniform(0.05, 1.0, shape)).round(round_to + 2)
+    return out
+
+
+def zeros_like_dict(params):
+    return {k: np.zeros_like(a) for k, a in params.items()}

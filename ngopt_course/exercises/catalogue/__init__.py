@@ -31,22 +31,30 @@ from . import (
     classify_critical_point,
     ewa,
     ewa_bias_corrected,
+    initialize_adam,
+    initialize_velocity,
     inverse_time_decay,
     momentum_update,
     rmsprop_update,
     schedule_lr_decay,
+    update_parameters_with_adam,
+    update_parameters_with_momentum,
 )
 
-#: One line per exercise.
+#: One line per exercise, in the notebooks' order.
 MODULES = [
-    ewa,
-    ewa_bias_corrected,
-    momentum_update,
-    rmsprop_update,
-    adam_update,
-    inverse_time_decay,
+    ewa,                                # 02
+    ewa_bias_corrected,                 # 03
+    momentum_update,                    # 04
+    initialize_velocity,
+    update_parameters_with_momentum,
+    rmsprop_update,                     # 05
+    adam_update,                        # 06
+    initialize_adam,
+    update_parameters_with_adam,
+    inverse_time_decay,                 # 07
     schedule_lr_decay,
-    classify_critical_point,
+    classify_critical_point,            # 08
 ]
 
 #: Exercise name -> its module.
