@@ -862,7 +862,7 @@ def test_not_a_function_is_explained():
 
 
 def test_unknown_exercise_name_is_the_authors_error():
-    with pytest.raises(ValueError, match=r"name == 'adam', must be one of: random_mini_batches, ewa"):
+    with pytest.raises(ValueError, match=r"name == 'adam', must be one of: random_mini_batches, mini_batch_epoch, ewa, "):
         check("adam", adam_slide)
 
 

@@ -8,32 +8,21 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from . import _network_references
 from ._cases import CASES
 from ._compare import Outputs, blew_up, differences, normalise
 from ._fixed import fixed_argument_mistakes
-from ._loop_check import check_mini_batch_epoch, check_model
+from ._loop_check import check_loop
 from ._minibatches import check_mini_batches
 from ._mistakes import ALTERNATIVES, MISTAKES
 from ._network_check import check_initializer, check_update
-from ._spec import Exercise
 from .catalogue import REGISTRY
 from ._result import CheckResult, fmt, fmt_args
 from ._runner import describe_exception, output_lines as _extras, run, timeout_text as _timeout_text
 
 __all__ = ["EXERCISES", "check", "reference", "use_or_reference"]
 
-# The exercises not yet moved to a module of their own, checked by their own engines.
-_OTHERS = [
-    Exercise("random_mini_batches", "random_mini_batches(X, Y, mini_batch_size, seed)", None, ("X", "Y"),
-             kind="mini_batches"),
-    Exercise("mini_batch_epoch", "mini_batch_epoch(X, Y, params, learning_rate, mini_batch_size, seed)",
-             kind="loop", time_limit=5.0),
-    Exercise("model", "model(X, Y, layer_dims, optimizer, learning_rate, mini_batch_size, beta, beta1, beta2, "
-             "epsilon, num_epochs, decay, decay_rate, time_interval, seed)", kind="loop", time_limit=10.0),
-]
-
-EXERCISES = {ex.name: ex for ex in [_OTHERS[0], *(module.EXERCISE for module in REGISTRY.values()), *_OTHERS[1:]]}
+#: Name -> spec, in the notebooks' order: one module per exercise (``catalogue``).
+EXERCISES = {name: module.EXERCISE for name, module in REGISTRY.items()}
 
 # The last result per exercise, so use_or_reference need not check the same function twice.
 _LAST = {}
@@ -47,10 +36,7 @@ def _get(name):
 
 def reference(name):
     """The model solution of exercise ``name``, with the exercise's signature."""
-    ex = _get(name)
-    if ex.name in REGISTRY:
-        return REGISTRY[ex.name].solution
-    return getattr(_network_references, ex.name)
+    return REGISTRY[_get(name).name].solution
 
 
 @dataclass
@@ -324,7 +310,7 @@ _ENGINES = {
     "mini_batches": lambda ex, fn, limit: check_mini_batches(fn, limit),
     "network_update": lambda ex, fn, limit: check_update(ex.name, fn, limit),
     "network_init": lambda ex, fn, limit: check_initializer(ex.name, fn, limit),
-    "loop": lambda ex, fn, limit: (check_model if ex.name == "model" else check_mini_batch_epoch)(fn, limit),
+    "loop": lambda ex, fn, limit: check_loop(ex.name, fn, limit),
 }
 
 

@@ -20,20 +20,15 @@ import numpy as np
 
 from ._result import CheckResult
 from ._runner import describe_exception, output_lines, run, timeout_text
+from .catalogue.random_mini_batches import cases as _cases
 
 __all__ = ["check_mini_batches", "MINI_BATCH_CASES"]
 
 NAME = "random_mini_batches"
 SIGNATURE = "random_mini_batches(X, Y, mini_batch_size, seed)"
 
-# (n, m, mini_batch_size, label)
-MINI_BATCH_CASES = [
-    (3, 10, 4, "m = 10 examples, mini_batch_size = 4: the last mini-batch is partial"),
-    (2, 12, 4, "m = 12, mini_batch_size = 4: m is a multiple, no partial mini-batch"),
-    (1, 5, 1, "mini_batch_size = 1 (stochastic gradient descent)"),
-    (3, 7, 64, "mini_batch_size = 64 > m = 7: one mini-batch (batch gradient descent)"),
-    (4, 300, 64, "m = 300, mini_batch_size = 64"),
-]
+# (n, m, mini_batch_size, label): the exercise's module holds them
+MINI_BATCH_CASES = _cases()
 SEED = 1
 OTHER_SEEDS = (2, 3)
 _MUTATION_HINT = (

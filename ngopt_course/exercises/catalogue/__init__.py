@@ -34,7 +34,10 @@ from . import (
     initialize_adam,
     initialize_velocity,
     inverse_time_decay,
+    mini_batch_epoch,
+    model,
     momentum_update,
+    random_mini_batches,
     rmsprop_update,
     schedule_lr_decay,
     update_parameters_with_adam,
@@ -43,6 +46,8 @@ from . import (
 
 #: One line per exercise, in the notebooks' order.
 MODULES = [
+    random_mini_batches,                # 01
+    mini_batch_epoch,
     ewa,                                # 02
     ewa_bias_corrected,                 # 03
     momentum_update,                    # 04
@@ -55,6 +60,7 @@ MODULES = [
     inverse_time_decay,                 # 07
     schedule_lr_decay,
     classify_critical_point,            # 08
+    model,                              # 09
 ]
 
 #: Exercise name -> its module.
