@@ -15,7 +15,6 @@ decay applied at the end of the epoch), whose costs and parameters the learner's
 
 from __future__ import annotations
 
-import numbers
 from dataclasses import dataclass, field
 from functools import cached_property
 

@@ -13,12 +13,12 @@ from functools import partial
 
 import numpy as np
 
-from .._spec import Case, Exercise, Outputs
-from .._spec import mistake as _m
 from ...optimizers import adam_update as _package_adam_update
-from .._spec import MATRIX_SQUARE
+from .._spec import Case, Exercise, Outputs
 from .._spec import denominator as _denom
 from .._spec import float_copy as _float_copy
+from .._spec import MATRIX_SQUARE
+from .._spec import mistake as _m
 from .._spec import normal as _normal
 from .._spec import rng as _rng
 from .._spec import square as _sq

@@ -9,15 +9,14 @@ convention that pass with a note (``ALTERNATIVES``) and the switches' correct de
 
 from __future__ import annotations
 
-from functools import partial
 
 import numpy as np
 
-from .._spec import Case, Exercise, Outputs
-from .._spec import mistake as _m
 from ...experiments.critical_points import classify_critical_point as _package_classify_critical_point
 from .._compare import LABELS
 from .._result import fmt
+from .._spec import Case, Exercise, Outputs
+from .._spec import mistake as _m
 from .._spec import rng as _rng
 
 def _eigenvalue_line(args):

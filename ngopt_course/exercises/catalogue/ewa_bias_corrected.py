@@ -13,9 +13,9 @@ from functools import partial
 
 import numpy as np
 
+from ...ewa import ewa as _package_ewa
 from .._spec import Case, Exercise, Outputs
 from .._spec import mistake as _m
-from ...ewa import ewa as _package_ewa
 from .._spec import series as _series
 from .ewa import _INT_STORE, _ewa
 

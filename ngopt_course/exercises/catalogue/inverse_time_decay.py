@@ -9,13 +9,12 @@ convention that pass with a note (``ALTERNATIVES``) and the switches' correct de
 
 from __future__ import annotations
 
-from functools import partial
 
 import numpy as np
 
+from ...schedules import inverse_time_decay as _package_inverse_time_decay
 from .._spec import Case, Exercise, Outputs
 from .._spec import mistake as _m
-from ...schedules import inverse_time_decay as _package_inverse_time_decay
 
 EXERCISE = Exercise("inverse_time_decay", "inverse_time_decay(learning_rate0, epoch_num, decay_rate)",
     Outputs("rate", ("learning_rate",)), ("epoch_num",),

@@ -13,10 +13,10 @@ from functools import partial
 
 import numpy as np
 
-from .._spec import Case, Exercise, Outputs
-from .._spec import mistake as _m
 from ...optimizers import momentum_update as _package_momentum_update
+from .._spec import Case, Exercise, Outputs
 from .._spec import float_copy as _float_copy
+from .._spec import mistake as _m
 from .._spec import normal as _normal
 from .._spec import rng as _rng
 

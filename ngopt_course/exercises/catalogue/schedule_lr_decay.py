@@ -13,10 +13,12 @@ from functools import partial
 
 import numpy as np
 
+from ...schedules import schedule_lr_decay as solution  # the package's own: it is the model solution
 from .._spec import Case, Exercise, Outputs
 from .._spec import mistake as _m
-from ...schedules import schedule_lr_decay as solution  # the package's own: it is the model solution
 from .inverse_time_decay import _ARRAY_HINT
+
+__all__ = ["EXERCISE", "solution", "cases", "MISTAKES", "ALTERNATIVES", "CORRECT"]
 
 EXERCISE = Exercise("schedule_lr_decay", "schedule_lr_decay(learning_rate0, epoch_num, decay_rate, time_interval)",
     Outputs("rate", ("learning_rate",)), ("epoch_num",),
