@@ -47,7 +47,7 @@ def cases():
 
 # The wrong versions: the slide's loop with switches (shared with ewa_bias_corrected).
 
-def _ewa(theta, beta, *, correction=None, start="zero", one_minus_beta=True, swap=False,
+def ewa_switched(theta, beta, *, correction=None, start="zero", one_minus_beta=True, swap=False,
          feed_back=False, store="after", int_store=False, skip_first=False):
     """The slide's loop with switches. ``correction``: None, "t", "t-1", "t+1",
     "(1-beta)^t" or "multiply"; ``store``: "after" (v_1..v_T), "before" (v_0..v_{T-1}),
@@ -86,7 +86,7 @@ def _ewa(theta, beta, *, correction=None, start="zero", one_minus_beta=True, swa
     return out
 
 
-_INT_STORE = """Your results were rounded down to whole numbers: they were stored in an
+INT_STORE = """Your results were rounded down to whole numbers: they were stored in an
     integer array (theta itself, np.zeros_like(theta), np.empty_like(theta) or theta.copy()
     of integer temperatures, or dtype=int), so every stored value was truncated. Store them in a float
     array: np.zeros(len(theta)) or np.zeros_like(theta, dtype=float)."""
@@ -95,36 +95,36 @@ _EWA_MISTAKES = [
     _m("v0_theta1", """The average starts at theta_1 (v_1 = theta_1) instead of at v_0 = 0.
        The lecture starts from v = 0, so v_1 = (1 - beta) * theta_1: the start-up bias that
        the next exercise (bias correction) removes.""",
-       partial(_ewa, start="theta1")),
+       partial(ewa_switched, start="theta1")),
     _m("one_minus_beta_missing", """The (1 - beta) factor is missing: you computed
        v = beta * v + theta_t. The lecture's average is v = beta * v + (1 - beta) * theta_t;
        the weights then add up to (nearly) 1 and v stays on the scale of theta.""",
-       partial(_ewa, one_minus_beta=False)),
+       partial(ewa_switched, one_minus_beta=False)),
     _m("beta_swapped", """beta and (1 - beta) are swapped: you computed
        v = (1 - beta) * v + beta * theta_t. Keep most of the old average:
        v = beta * v + (1 - beta) * theta_t.""",
-       partial(_ewa, swap=True)),
+       partial(ewa_switched, swap=True)),
     _m("bias_corrected", """Your values are bias-corrected (divided by 1 - beta ** t). This
        exercise asks for the plain average v_t; the correction is the next exercise.""",
-       partial(_ewa, correction="t")),
+       partial(ewa_switched, correction="t")),
     _m("shifted", """Your values are one step late: the first is v_0 = 0 and v_T is missing.
        Store v after updating it with theta_t, so that position t - 1 holds v_t.""",
-       partial(_ewa, store="before")),
+       partial(ewa_switched, store="before")),
     _m("includes_v0", """You return T + 1 values: v_0 = 0 is included. Return v_1..v_T, one
        value per theta_t (the same length as theta).""",
-       partial(_ewa, store="all")),
+       partial(ewa_switched, store="all")),
     _m("last_only", """You return only the last average v_T. Return every v_t: an array
        of the same length as theta.""",
-       partial(_ewa, store="last")),
-    _m("int_truncation", _INT_STORE,
-       partial(_ewa, int_store=True)),
+       partial(ewa_switched, store="last")),
+    _m("int_truncation", INT_STORE,
+       partial(ewa_switched, int_store=True)),
     _m("first_value_skipped", """Your first average is 0 and theta_1 is never averaged: the
        loop starts at index 1, as if position 0 held v_0. v_0 = 0 is the value before the first
        day and is not returned: position t - 1 holds v_t, for t = 1..T, so the loop runs over
        every theta_t (and an empty theta then gives an empty result, with no v[0] to set).""",
-       partial(_ewa, skip_first=True)),
+       partial(ewa_switched, skip_first=True)),
 ]
 
 MISTAKES = _EWA_MISTAKES
 ALTERNATIVES = []
-CORRECT = _ewa
+CORRECT = ewa_switched

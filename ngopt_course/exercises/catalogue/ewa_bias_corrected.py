@@ -17,7 +17,7 @@ from ...ewa import ewa as _package_ewa
 from .._spec import Case, Exercise, Outputs
 from .._spec import mistake as _m
 from .._spec import series as _series
-from .ewa import _INT_STORE, _ewa
+from .ewa import INT_STORE, ewa_switched
 
 EXERCISE = Exercise("ewa_bias_corrected", "ewa_bias_corrected(theta, beta)", Outputs("arrays", ("v_corrected",)),
     ("theta",), "Write the results into a new array; leave theta as it is.")
@@ -43,41 +43,41 @@ def cases():
 _EWA_BC_MISTAKES = [
     _m("no_correction", """No bias correction: these are the plain averages v_t. Divide each
        by 1 - beta ** t, with t = 1 for the first value.""",
-       partial(_ewa, correction=None)),
+       partial(ewa_switched, correction=None)),
     _m("t_from_0", """The correction uses beta ** (t - 1), i.e. t counted from 0: the first
        value is divided by 1 - beta ** 0 = 0. Count t from 1: for t, theta_t in
        enumerate(theta, start=1), or t = i + 1 in a loop over i = 0..T-1.""",
-       partial(_ewa, correction="t-1")),
+       partial(ewa_switched, correction="t-1")),
     _m("t_plus_1", """The correction uses beta ** (t + 1): the first value (t = 1) must be
        divided by 1 - beta ** 1 = 1 - beta.""",
-       partial(_ewa, correction="t+1")),
+       partial(ewa_switched, correction="t+1")),
     _m("power_of_one_minus_beta", """The correction divides by (1 - beta) ** t instead of
        1 - beta ** t: mind the brackets, it is 1 - (beta ** t).""",
-       partial(_ewa, correction="(1-beta)^t")),
+       partial(ewa_switched, correction="(1-beta)^t")),
     _m("multiplied", """The correction multiplies by 1 - beta ** t; divide by it instead:
        v_t / (1 - beta ** t).""",
-       partial(_ewa, correction="multiply")),
+       partial(ewa_switched, correction="multiply")),
     _m("fed_back", """The corrected value was fed back into the running average
        (v = v / (1 - beta ** t), then the next step uses it). Keep v uncorrected and correct
        only the value you store: v = beta * v + (1 - beta) * theta_t, then
        result[t - 1] = v / (1 - beta ** t).""",
-       partial(_ewa, correction="t", feed_back=True)),
+       partial(ewa_switched, correction="t", feed_back=True)),
     _m("v0_theta1", """The average starts at theta_1 (v_1 = theta_1) and is then corrected.
        The correction assumes v_0 = 0: start from v = 0, so v_1 = (1 - beta) * theta_1,
        which the correction turns back into theta_1.""",
-       partial(_ewa, correction="t", start="theta1")),
+       partial(ewa_switched, correction="t", start="theta1")),
     _m("one_minus_beta_missing", """The (1 - beta) factor is missing from the average:
        v = beta * v + theta_t. Use v = beta * v + (1 - beta) * theta_t, then divide by
        1 - beta ** t.""",
-       partial(_ewa, correction="t", one_minus_beta=False)),
-    _m("int_truncation", _INT_STORE,
-       partial(_ewa, correction="t", int_store=True)),
+       partial(ewa_switched, correction="t", one_minus_beta=False)),
+    _m("int_truncation", INT_STORE,
+       partial(ewa_switched, correction="t", int_store=True)),
     _m("final_T", """Every value was corrected with the final T: v_t / (1 - beta ** T) for all t.
        The correction belongs to each step: divide v_t by 1 - beta ** t, with this step's t
        (large at the start, near 1 later).""",
-       partial(_ewa, correction="final T")),
+       partial(ewa_switched, correction="final T")),
 ]
 
 MISTAKES = _EWA_BC_MISTAKES
 ALTERNATIVES = []
-CORRECT = partial(_ewa, correction="t")
+CORRECT = partial(ewa_switched, correction="t")

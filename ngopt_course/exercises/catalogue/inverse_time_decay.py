@@ -28,7 +28,7 @@ def solution(learning_rate0, epoch_num, decay_rate):
     return _package_inverse_time_decay(learning_rate0, epoch_num, decay_rate)
 
 
-_ARRAY_HINT = ("your function fails on an array of epochs. epoch_num can be a single int or an array "
+ARRAY_HINT = ("your function fails on an array of epochs. epoch_num can be a single int or an array "
                "(np.arange(1, 5)): use numpy arithmetic, which works on both, not int(epoch_num), math "
                "functions or an `if` on epoch_num.")
 
@@ -47,10 +47,10 @@ def cases():
         Case("alpha0 = 1, decay_rate = 2, epoch 3",
              {"learning_rate0": 1.0, "epoch_num": 3, "decay_rate": 2.0}),
         Case("an array of epochs, np.arange(1, 5): the lecture's whole table at once",
-             {"learning_rate0": 0.2, "epoch_num": np.arange(1, 5), "decay_rate": 1.0}, hint=_ARRAY_HINT,
+             {"learning_rate0": 0.2, "epoch_num": np.arange(1, 5), "decay_rate": 1.0}, hint=ARRAY_HINT,
              hint_key="scalar_only"),
         Case("an array of epochs 1..30, alpha0 = 0.1, decay_rate = 0.5",
-             {"learning_rate0": 0.1, "epoch_num": np.arange(1, 31), "decay_rate": 0.5}, hint=_ARRAY_HINT,
+             {"learning_rate0": 0.1, "epoch_num": np.arange(1, 31), "decay_rate": 0.5}, hint=ARRAY_HINT,
              hint_key="scalar_only"),
     ]
 

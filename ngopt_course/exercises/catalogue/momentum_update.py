@@ -20,11 +20,11 @@ from .._spec import mistake as _m
 from .._spec import normal as _normal
 from .._spec import rng as _rng
 
-_DW_HINT = ("Compute into new arrays instead (dW2 = dW ** 2, not dW **= 2); "
+DW_HINT = ("Compute into new arrays instead (dW2 = dW ** 2, not dW **= 2); "
             "updating W, v and s in place is fine.")
 
 EXERCISE = Exercise("momentum_update", "momentum_update(W, dW, v, beta, learning_rate)",
-    Outputs("arrays", ("W", "v")), ("dW",), _DW_HINT)
+    Outputs("arrays", ("W", "v")), ("dW",), DW_HINT)
 
 
 def solution(W, dW, v, beta, learning_rate):

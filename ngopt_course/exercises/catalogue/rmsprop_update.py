@@ -23,10 +23,10 @@ from .._spec import normal as _normal
 from .._spec import rng as _rng
 from .._spec import square as _sq
 from .._spec import tiny as _tiny
-from .momentum_update import _DW_HINT
+from .momentum_update import DW_HINT
 
 EXERCISE = Exercise("rmsprop_update", "rmsprop_update(W, dW, s, beta, learning_rate, epsilon)",
-    Outputs("arrays", ("W", "s")), ("dW",), _DW_HINT,
+    Outputs("arrays", ("W", "s")), ("dW",), DW_HINT,
     asks=("What is asked: in place or new arrays are both fine; epsilon outside the root (inside "
     "passes too)."))
 

@@ -16,7 +16,7 @@ import numpy as np
 from ...schedules import schedule_lr_decay as solution  # the package's own: it is the model solution
 from .._spec import Case, Exercise, Outputs
 from .._spec import mistake as _m
-from .inverse_time_decay import _ARRAY_HINT
+from .inverse_time_decay import ARRAY_HINT
 
 __all__ = ["EXERCISE", "solution", "cases", "MISTAKES", "ALTERNATIVES", "CORRECT"]
 
@@ -42,7 +42,7 @@ def cases():
              {"learning_rate0": 0.1, "epoch_num": 57, "decay_rate": 0.0, "time_interval": 5}),
         Case("an array of epochs 1..12, time_interval = 4",
              {"learning_rate0": 0.3, "epoch_num": np.arange(1, 13), "decay_rate": 2.0, "time_interval": 4},
-             hint=_ARRAY_HINT, hint_key="scalar_only"),
+             hint=ARRAY_HINT, hint_key="scalar_only"),
     ]
 
 

@@ -19,7 +19,7 @@ from .._spec import Case, Exercise
 from .._spec import mistake as _m
 from .._spec import network_dict, zeros_like_dict
 from .adam_update import EFFICIENT_FORM
-from .update_parameters_with_momentum import _B_NOT_UPDATED, _NOT_STORED, _ORDER, _SHARED, _SKIP_LAST, _layers
+from .update_parameters_with_momentum import B_NOT_UPDATED, NOT_STORED, ORDER, SHARED, SKIP_LAST, layers
 
 
 EXERCISE = Exercise(
@@ -81,7 +81,7 @@ def _adam_net(params, grads, v, s, t, learning_rate, beta1, beta2, epsilon, *, u
     carried = {}
     with np.errstate(all="ignore"):
         tc = np.float64(t + t_shift)
-        for l in _layers(params, skip_last):
+        for l in layers(params, skip_last):
             for p in ("W", "b") if update_b else ("W",):
                 key = f"{p}{l}"
                 v_prev, s_prev = carried[p] if (shared and p in carried) else (v[key], s[key])
@@ -114,9 +114,9 @@ def _adam_net(params, grads, v, s, t, learning_rate, beta1, beta2, epsilon, *, u
 
 
 _ADAM_NET = [
-    _m("b_not_updated", _B_NOT_UPDATED, partial(_adam_net, update_b=False)),
-    _m("last_layer_skipped", _SKIP_LAST, partial(_adam_net, skip_last=True)),
-    _m("state_shared_by_layers", _SHARED.replace("velocity", "averages").replace("v['W{l}']", "v and s"),
+    _m("b_not_updated", B_NOT_UPDATED, partial(_adam_net, update_b=False)),
+    _m("last_layer_skipped", SKIP_LAST, partial(_adam_net, skip_last=True)),
+    _m("state_shared_by_layers", SHARED.replace("velocity", "averages").replace("v['W{l}']", "v and s"),
        partial(_adam_net, shared=True)),
     _m("step_with_old_averages", """W is updated with the old v and s (the step was taken
        before they were updated). Update v and s first, then correct them and step.""",
@@ -148,14 +148,14 @@ _ADAM_NET = [
        Average the squares: (1 - beta2) * dW ** 2.""", partial(_adam_net, square=False)),
     _m("sign_flipped", """The step goes uphill: W + learning_rate * (...). Gradient descent
        subtracts.""", partial(_adam_net, sign=+1.0)),
-    _m("averages_not_stored", _NOT_STORED.replace("the v you return is the old one",
+    _m("averages_not_stored", NOT_STORED.replace("the v you return is the old one",
                                                   "the v and s you return are the old ones"),
        partial(_adam_net, store=False)),
     _m("layer_index_as_t", """The layer's index l was used as t in the bias correction
        (1 - beta1 ** l): t is the step's number, the same for every layer, given by the caller.
        Use 1 - beta1 ** t and 1 - beta2 ** t.""",
        partial(_adam_net, layer_as_t=True)),
-    _m("order_swapped", _ORDER.format(names="params, v, s"), partial(_adam_net, order="params,s,v")),
+    _m("order_swapped", ORDER.format(names="params, v, s"), partial(_adam_net, order="params,s,v")),
     _m("efficient_form_plain_epsilon", EFFICIENT_FORM.replace("here the case with epsilon = 0.1 and the "
                                                               "tiny-gradient case", "here the tiny-gradient case "
                                                               "and the case with epsilon = 1e-3"),

@@ -59,7 +59,7 @@ def cases():
     ]
 
 
-def _layers(params, skip_last=False):
+def layers(params, skip_last=False):
     L = len(params) // 2
     return range(1, L if skip_last else L + 1)
 
@@ -69,7 +69,7 @@ def _momentum_net(params, grads, v, beta, learning_rate, *, update_b=True, skip_
                   step_with_grads=False, b_with_vW=False, order="params,v"):
     a, b = (1 - beta, beta) if swap else (beta, (1 - beta) if one_minus_beta else 1.0)
     carried = {}
-    for l in _layers(params, skip_last):
+    for l in layers(params, skip_last):
         for p in ("W", "b") if update_b else ("W",):
             key = f"{p}{l}"
             previous = carried[p] if (shared_v and p in carried) else v[key]
@@ -87,24 +87,24 @@ def _momentum_net(params, grads, v, beta, learning_rate, *, update_b=True, skip_
     return (params, v) if order == "params,v" else (v, params)
 
 
-_SKIP_LAST = """The last layer is not updated: the loop stops one layer early
+SKIP_LAST = """The last layer is not updated: the loop stops one layer early
     (range(1, L) runs l = 1..L-1). Update every layer: for l in range(1, L + 1), with
     L = len(params) // 2."""
-_B_NOT_UPDATED = """Only the weights W1..WL are updated; the biases b1..bL (and their
+B_NOT_UPDATED = """Only the weights W1..WL are updated; the biases b1..bL (and their
     averages) stay as they were. Every array of params takes the step: W[l] and b[l]."""
-_SHARED = """One average is carried from layer to layer: layer l starts from the velocity
+SHARED = """One average is carried from layer to layer: layer l starts from the velocity
     just computed for layer l - 1 instead of its own v['W{l}']. Each array of params has its
     own average: v[key] = beta * v[key] + (1 - beta) * grads[key], with the same key."""
-_NOT_STORED = """W moves but the v you return is the old one: the new average was kept in
+NOT_STORED = """W moves but the v you return is the old one: the new average was kept in
     a local variable and never written back. Store it, v[key] = ..., so the next step
     continues from it."""
 
-_ORDER = """The results come back in the wrong order: return {names}, in that order."""
+ORDER = """The results come back in the wrong order: return {names}, in that order."""
 
 _MOMENTUM_NET = [
-    _m("b_not_updated", _B_NOT_UPDATED, partial(_momentum_net, update_b=False)),
-    _m("last_layer_skipped", _SKIP_LAST, partial(_momentum_net, skip_last=True)),
-    _m("v_shared_by_layers", _SHARED, partial(_momentum_net, shared_v=True)),
+    _m("b_not_updated", B_NOT_UPDATED, partial(_momentum_net, update_b=False)),
+    _m("last_layer_skipped", SKIP_LAST, partial(_momentum_net, skip_last=True)),
+    _m("v_shared_by_layers", SHARED, partial(_momentum_net, shared_v=True)),
     _m("step_with_old_v", """W is updated with the old v (the step was taken before v was
        updated). Update v first, then step with the new v: W = W - learning_rate * v.""",
        partial(_momentum_net, step_with_old_v=True)),
@@ -116,7 +116,7 @@ _MOMENTUM_NET = [
        partial(_momentum_net, swap=True)),
     _m("sign_flipped", """The step goes uphill: W + learning_rate * v. Gradient descent
        subtracts: W = W - learning_rate * v.""", partial(_momentum_net, sign=+1.0)),
-    _m("v_not_stored", _NOT_STORED, partial(_momentum_net, store_v=False)),
+    _m("v_not_stored", NOT_STORED, partial(_momentum_net, store_v=False)),
     _m("learning_rate_in_v", """The learning rate went into v: v = beta * v + (1 - beta) *
        learning_rate * dW, then W = W - v. v is the average of the gradients alone; the
        learning rate scales the step: W = W - learning_rate * v.""",
@@ -126,7 +126,7 @@ _MOMENTUM_NET = [
     _m("b_stepped_with_vW", """The biases were stepped with the weights' velocity, v['W' + str(l)]:
        each array steps along its own average, params['b1'] with v['b1'].""",
        partial(_momentum_net, b_with_vW=True)),
-    _m("order_swapped", _ORDER.format(names="params, v"), partial(_momentum_net, order="v,params")),
+    _m("order_swapped", ORDER.format(names="params, v"), partial(_momentum_net, order="v,params")),
 ]
 
 MISTAKES = _MOMENTUM_NET
