@@ -200,3 +200,72 @@ def test_nine_mistakes_in_ten_are_named_and_none_passes(capsys):
             print("  not named as its own:", item)
     assert not passed, passed
     assert share >= 0.90
+
+
+# ---------------------------------------------------------------------------
+# Part 2's hard-coded hyperparameters, written by hand as learners wrote them
+# ---------------------------------------------------------------------------
+
+def momentum_beta_hard_coded(W, dW, v, beta, learning_rate):
+    v = 0.9 * v + 0.1 * dW
+    return W - learning_rate * v, v
+
+
+def momentum_lr_hard_coded(W, dW, v, beta, learning_rate):
+    v = beta * v + (1 - beta) * dW
+    return W - 0.1 * v, v
+
+
+def rmsprop_beta_hard_coded(W, dW, s, beta, learning_rate, epsilon):
+    s = 0.9 * s + 0.1 * dW ** 2
+    return W - learning_rate * dW / (np.sqrt(s) + epsilon), s
+
+
+def adam_step(W, dW, v, s, t, learning_rate, beta1, beta2, epsilon):
+    v = beta1 * v + (1 - beta1) * dW
+    s = beta2 * s + (1 - beta2) * dW ** 2
+    return W - learning_rate * (v / (1 - beta1 ** t)) / (np.sqrt(s / (1 - beta2 ** t)) + epsilon), v, s
+
+
+def adam_beta2_hard_coded(W, dW, v, s, t, learning_rate, beta1, beta2, epsilon):
+    return adam_step(W, dW, v, s, t, learning_rate, beta1, 0.999, epsilon)
+
+
+def adam_lr_hard_coded(W, dW, v, s, t, learning_rate, beta1, beta2, epsilon):
+    return adam_step(W, dW, v, s, t, 0.01, beta1, beta2, epsilon)
+
+
+def adam_t_hard_coded(W, dW, v, s, t, learning_rate, beta1, beta2, epsilon):
+    return adam_step(W, dW, v, s, 1, learning_rate, beta1, beta2, epsilon)
+
+
+def momentum_net_lr_hard_coded(params, grads, v, beta, learning_rate):
+    for key in params:
+        v[key] = beta * v[key] + (1 - beta) * grads[key]
+        params[key] = params[key] - 0.1 * v[key]
+    return params, v
+
+
+def adam_net_beta2_hard_coded(params, grads, v, s, t, learning_rate, beta1, beta2, epsilon):
+    for key in params:
+        v[key] = beta1 * v[key] + (1 - beta1) * grads[key]
+        s[key] = 0.999 * s[key] + 0.001 * grads[key] ** 2
+        params[key] = params[key] - learning_rate * (v[key] / (1 - beta1 ** t)) / (
+            np.sqrt(s[key] / (1 - 0.999 ** t)) + epsilon)
+    return params, v, s
+
+
+@pytest.mark.parametrize("name, fn, key, text", [
+    ("momentum_update", momentum_beta_hard_coded, "beta_fixed", "beta is fixed at 0.9"),
+    ("momentum_update", momentum_lr_hard_coded, "learning_rate_fixed", "The learning rate is fixed at 0.1"),
+    ("rmsprop_update", rmsprop_beta_hard_coded, "beta_fixed", "beta is fixed at 0.9"),
+    ("adam_update", adam_beta2_hard_coded, "beta2_fixed", "beta2 is fixed at 0.999"),
+    ("adam_update", adam_lr_hard_coded, "learning_rate_fixed", "The learning rate is fixed at 0.01"),
+    ("adam_update", adam_t_hard_coded, "t_fixed", "t is fixed at 1"),
+    ("update_parameters_with_momentum", momentum_net_lr_hard_coded, "learning_rate_fixed", "fixed at 0.1"),
+    ("update_parameters_with_adam", adam_net_beta2_hard_coded, "beta2_fixed", "beta2 is fixed at 0.999"),
+], ids=lambda x: x.__name__ if callable(x) else None)
+def test_a_hard_coded_hyperparameter_fails_and_is_named(name, fn, key, text):
+    result = check(name, fn)
+    assert not result.passed and result.diagnosis == key, result.message
+    assert result.message.startswith("Likely mistake: ") and text in result.message
