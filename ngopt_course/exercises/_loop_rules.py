@@ -1,8 +1,9 @@
 """The loop diagnoses as tables: (name, predicate, advice), tried in order: the shared part.
 
-Each loop exercise's module holds its table (``RULES``); this module holds the
-row type, the run a predicate reads, and the predicates both loops share. A loop's check records the calls of the building blocks (``_loop_check._instrumented``).
-When the learner's results differ from the model solution's, the first rule whose
+Each loop exercise's module holds its table (``RULES``); this module holds the row type,
+the run a predicate reads, and the predicates both loops share. A loop's check records
+the calls of the building blocks (``_loop_check._instrumented``). When the learner's
+results differ from the model solution's, the first rule whose
 predicate holds names the mistake. A predicate takes a :class:`Run` (the case's
 arguments, the recorded calls, the learner's result) and returns False/None, True, or a
 dict of values the advice quotes (``{count}``). Adding a diagnosis is adding one row.
@@ -23,8 +24,8 @@ import numpy as np
 from ..data import make_moons
 from ._fixed import HARD_CODED
 
-__all__ = ["Rule", "Run", "first_match", "moons", "not_shuffled", "batch_sizes", "last_batch_dropped", "batch_size_fixed",
-           "whole_X_gradients", "fixed", "course_values"]
+__all__ = ["Rule", "Run", "first_match", "moons", "not_shuffled", "batch_sizes", "last_batch_dropped",
+           "batch_size_fixed", "whole_X_gradients", "fixed", "course_values"]
 
 
 @dataclass(frozen=True)

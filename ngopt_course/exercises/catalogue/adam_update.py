@@ -26,10 +26,10 @@ from .._spec import tiny as _tiny
 from .momentum_update import DW_HINT
 
 EXERCISE = Exercise("adam_update", "adam_update(W, dW, v, s, t, learning_rate, beta1, beta2, epsilon)",
-    Outputs("arrays", ("W", "v", "s")), ("dW",), DW_HINT,
-    asks=("What is asked: t is this step's number, from 1; the v and s returned are the raw "
-    "averages, not the corrected ones; in place or new arrays are both fine; epsilon outside "
-    "the root (the slide's inside passes too)."))
+                    Outputs("arrays", ("W", "v", "s")), ("dW",), DW_HINT,
+                    asks=("What is asked: t is this step's number, from 1; the v and s returned are the raw "
+                          "averages, not the corrected ones; in place or new arrays are both fine; epsilon outside "
+                          "the root (the slide's inside passes too)."))
 
 
 def solution(W, dW, v, s, t, learning_rate, beta1, beta2, epsilon):

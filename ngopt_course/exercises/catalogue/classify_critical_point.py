@@ -41,12 +41,12 @@ def _wording(verdicts):
 
 
 EXERCISE = Exercise("classify_critical_point", "classify_critical_point(hessian)", Outputs("label", ("label",)),
-    ("hessian",),
-    "Leave hessian unchanged (np.fill_diagonal or hessian += ... change the caller's matrix).",
-    describe=_eigenvalue_line, extra_diagnosis=_wording,
-    asks=("What is asked: every eigenvalue > 0, a local minimum; every one < 0, a local maximum; "
-    "both signs, a saddle point. No case has a zero eigenvalue, so what to say then is not "
-    "asked (the package calls such a point 'inconclusive')."))
+                    ("hessian",),
+                    "Leave hessian unchanged (np.fill_diagonal or hessian += ... change the caller's matrix).",
+                    describe=_eigenvalue_line, extra_diagnosis=_wording,
+                    asks=("What is asked: every eigenvalue > 0, a local minimum; every one < 0, a local maximum; "
+                          "both signs, a saddle point. No case has a zero eigenvalue, so what to say then is not "
+                          "asked (the package calls such a point 'inconclusive')."))
 
 
 def solution(hessian):

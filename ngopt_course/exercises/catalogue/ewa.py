@@ -19,7 +19,7 @@ from .._spec import mistake as _m
 from .._spec import series as _series
 
 EXERCISE = Exercise("ewa", "ewa(theta, beta)", Outputs("arrays", ("v",)), ("theta",),
-    "Write the averages into a new array; leave theta as it is.")
+                    "Write the averages into a new array; leave theta as it is.")
 
 
 def solution(theta, beta):
@@ -48,7 +48,7 @@ def cases():
 # The wrong versions: the slide's loop with switches (shared with ewa_bias_corrected).
 
 def ewa_switched(theta, beta, *, correction=None, start="zero", one_minus_beta=True, swap=False,
-         feed_back=False, store="after", int_store=False, skip_first=False):
+                 feed_back=False, store="after", int_store=False, skip_first=False):
     """The slide's loop with switches. ``correction``: None, "t", "t-1", "t+1",
     "(1-beta)^t" or "multiply"; ``store``: "after" (v_1..v_T), "before" (v_0..v_{T-1}),
     "all" (v_0..v_T) or "last" (v_T only)."""

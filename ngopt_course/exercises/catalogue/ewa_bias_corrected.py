@@ -20,7 +20,7 @@ from .._spec import series as _series
 from .ewa import INT_STORE, ewa_switched
 
 EXERCISE = Exercise("ewa_bias_corrected", "ewa_bias_corrected(theta, beta)", Outputs("arrays", ("v_corrected",)),
-    ("theta",), "Write the results into a new array; leave theta as it is.")
+                    ("theta",), "Write the results into a new array; leave theta as it is.")
 
 
 def solution(theta, beta):

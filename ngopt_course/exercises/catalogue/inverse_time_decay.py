@@ -17,10 +17,10 @@ from .._spec import Case, Exercise, Outputs
 from .._spec import mistake as _m
 
 EXERCISE = Exercise("inverse_time_decay", "inverse_time_decay(learning_rate0, epoch_num, decay_rate)",
-    Outputs("rate", ("learning_rate",)), ("epoch_num",),
-    "Leave epoch_num as it is; compute into a new array.",
-    asks=("What is asked: epochs count from 1 (epoch 0 is not asked); epoch_num is one int or an "
-    "array of epochs."))
+                    Outputs("rate", ("learning_rate",)), ("epoch_num",),
+                    "Leave epoch_num as it is; compute into a new array.",
+                    asks=("What is asked: epochs count from 1 (epoch 0 is not asked); epoch_num is one int or an "
+                          "array of epochs."))
 
 
 def solution(learning_rate0, epoch_num, decay_rate):

@@ -24,7 +24,7 @@ DW_HINT = ("Compute into new arrays instead (dW2 = dW ** 2, not dW **= 2); "
             "updating W, v and s in place is fine.")
 
 EXERCISE = Exercise("momentum_update", "momentum_update(W, dW, v, beta, learning_rate)",
-    Outputs("arrays", ("W", "v")), ("dW",), DW_HINT)
+                    Outputs("arrays", ("W", "v")), ("dW",), DW_HINT)
 
 
 def solution(W, dW, v, beta, learning_rate):

@@ -26,9 +26,9 @@ from .._spec import tiny as _tiny
 from .momentum_update import DW_HINT
 
 EXERCISE = Exercise("rmsprop_update", "rmsprop_update(W, dW, s, beta, learning_rate, epsilon)",
-    Outputs("arrays", ("W", "s")), ("dW",), DW_HINT,
-    asks=("What is asked: in place or new arrays are both fine; epsilon outside the root (inside "
-    "passes too)."))
+                    Outputs("arrays", ("W", "s")), ("dW",), DW_HINT,
+                    asks=("What is asked: in place or new arrays are both fine; epsilon outside the root (inside "
+                          "passes too)."))
 
 
 def solution(W, dW, s, beta, learning_rate, epsilon):

@@ -21,10 +21,10 @@ from .inverse_time_decay import ARRAY_HINT
 __all__ = ["EXERCISE", "solution", "cases", "MISTAKES", "ALTERNATIVES", "CORRECT"]
 
 EXERCISE = Exercise("schedule_lr_decay", "schedule_lr_decay(learning_rate0, epoch_num, decay_rate, time_interval)",
-    Outputs("rate", ("learning_rate",)), ("epoch_num",),
-    "Leave epoch_num as it is; compute into a new array.",
-    asks=("What is asked: epochs count from 1, so epochs 1..time_interval use alpha0; epoch_num is "
-    "one int or an array of epochs."))
+                    Outputs("rate", ("learning_rate",)), ("epoch_num",),
+                    "Leave epoch_num as it is; compute into a new array.",
+                    asks=("What is asked: epochs count from 1, so epochs 1..time_interval use alpha0; epoch_num is "
+                          "one int or an array of epochs."))
 
 
 def cases():

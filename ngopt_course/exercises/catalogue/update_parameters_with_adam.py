@@ -52,7 +52,8 @@ def cases():
     tiny_grads = {k: a * 1e-6 for k, a in network_dict(rng, two).items()}     # about 1e-6, not rounded to 0
     return [
         Case("first step t = 1: v = s = 0, layers [3, 4, 2, 1] (three layers of different shapes)", {
-            "params": network_dict(rng, three), "grads": network_dict(rng, three), "v": zeros_like_dict(network_dict(rng, three)),
+            "params": network_dict(rng, three), "grads": network_dict(rng, three),
+            "v": zeros_like_dict(network_dict(rng, three)),
             "s": zeros_like_dict(network_dict(rng, three)), "t": 1, "learning_rate": 0.01, **d}),
         Case("step t = 5: v and s from earlier steps, layers [3, 3, 3, 3] (every layer the same shape)", {
             "params": network_dict(rng, same), "grads": network_dict(rng, same), "v": network_dict(rng, same, 0.3),

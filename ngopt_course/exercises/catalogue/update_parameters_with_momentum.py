@@ -45,7 +45,8 @@ def cases():
     three, same, two, one = [3, 4, 2, 1], [3, 3, 3, 3], [2, 3, 1], [4, 1]
     return [
         Case("first step: v = 0, layers [3, 4, 2, 1] (three layers of different shapes)", {
-            "params": network_dict(rng, three), "grads": network_dict(rng, three), "v": zeros_like_dict(network_dict(rng, three)),
+            "params": network_dict(rng, three), "grads": network_dict(rng, three),
+            "v": zeros_like_dict(network_dict(rng, three)),
             "beta": 0.9, "learning_rate": 0.1}),
         Case("a later step: v from earlier steps, layers [3, 3, 3, 3] (every layer the same shape)", {
             "params": network_dict(rng, same), "grads": network_dict(rng, same), "v": network_dict(rng, same, 0.5),
