@@ -17,7 +17,7 @@ import pytest
 from ngopt_course import exercises
 from ngopt_course.exercises import _mistakes, _network_mistakes
 from ngopt_course.exercises._cases import CASES
-from ngopt_course.exercises._check import EXERCISES, _expected_parameters, reference
+from ngopt_course.exercises._check import EXERCISES, reference
 from ngopt_course.exercises._fixed import HARD_CODED, fixed_argument_mistakes
 from ngopt_course.exercises._network_check import NETWORK_CASES, _same, _variant
 
@@ -29,7 +29,7 @@ NETWORK = ["update_parameters_with_momentum", "update_parameters_with_adam"]
 
 def _fixed_for(name):
     cases = CASES[name]() if name in CASES else NETWORK_CASES[name]()
-    return cases, fixed_argument_mistakes(_expected_parameters(EXERCISES[name].signature), reference(name), cases)
+    return cases, fixed_argument_mistakes(EXERCISES[name].parameters, reference(name), cases)
 
 
 def _shows(name, fn, cases):
@@ -49,7 +49,7 @@ def _shows(name, fn, cases):
 def test_every_hard_coded_hyperparameter_shows_on_some_case(name):
     """An argument the cases never vary is an argument the learner can ignore: none is left."""
     cases, fixed = _fixed_for(name)
-    assert fixed or not set(_expected_parameters(EXERCISES[name].signature)) & set(HARD_CODED)
+    assert fixed or not set(EXERCISES[name].parameters) & set(HARD_CODED)
     hidden = [m.text for m in fixed if not _shows(name, m.fns[0], cases)]
     assert not hidden, hidden
 

@@ -147,7 +147,7 @@ def _diagnose(ex, verdicts):
                         break
     # A hyperparameter hard-coded instead of taken from the argument (only on a full match:
     # a fixed value explains no other mistake).
-    for mistake in fixed_argument_mistakes(_expected_parameters(ex.signature), reference(ex.name),
+    for mistake in fixed_argument_mistakes(ex.parameters, reference(ex.name),
                                            [v.case for v in verdicts]):
         results = _variant_results(spec, mistake.fns[0], [v.case for v in usable])
         if not all(_matches(spec, _as_expected(v), r) for v, r in zip(usable, results)) and all(
@@ -184,11 +184,7 @@ def _case_header(ex, verdict, n):
     return lines
 
 
-def _expected_parameters(signature):
-    return [p.strip() for p in signature[signature.index("(") + 1:signature.rindex(")")].split(",")]
-
-
-def parameter_order(signature, fn):
+def parameter_order(ex, fn):
     """A sentence when ``fn`` names the exercise's parameters in another order, else "".
 
     The check calls by position, so ``def f(learning_rate0, decay_rate, epoch_num)`` gets
@@ -199,7 +195,7 @@ def parameter_order(signature, fn):
                  if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
     except (TypeError, ValueError):
         return ""
-    expected = _expected_parameters(signature)
+    expected, signature = ex.parameters, ex.signature
     if sorted(names) != sorted(expected) or names == expected:
         return ""
     return (f"Your parameters are ({', '.join(names)}), in another order than the exercise's "
@@ -233,7 +229,7 @@ def _check_cases(ex, fn, time_limit):
         if outcome.timed_out:
             break
     failing = [v for v in verdicts if not v.ok]
-    order = parameter_order(ex.signature, fn)
+    order = parameter_order(ex, fn)
     if not failing:
         note = (f"\nNote: {order} (Here the values agree either way, since the formula is symmetric in "
                 "the two.)") if order else ""

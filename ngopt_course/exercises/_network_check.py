@@ -58,11 +58,6 @@ def _describe(case):
     return "\n".join(lines)
 
 
-def _parameters(name):
-    signature = SIGNATURES[name]
-    return [p.strip() for p in signature[signature.index("(") + 1:signature.rindex(")")].split(",")]
-
-
 def _header(index, case, n):
     return f"Case {index + 1} of {n}: {case.label}\n{_describe(case)}"
 
@@ -248,7 +243,7 @@ def check_update(name, fn, time_limit=2.0):
         lead = [" ".join(lead[0].split())]
         key = "not_in_place"
     if key is None:
-        fixed = fixed_argument_mistakes(_parameters(name), ref, cases)
+        fixed = fixed_argument_mistakes(REGISTRY[name].EXERCISE.parameters, ref, cases)
         for mistake in [*NETWORK_MISTAKES[name], *fixed]:
             results = [_variant(f, r[0]) for f in mistake.fns for r in rows]
             for j in range(len(mistake.fns)):
