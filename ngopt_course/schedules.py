@@ -25,22 +25,29 @@ __all__ = [
 ]
 
 
-def inverse_time_decay(learning_rate0, decay_rate, epoch_num):
+def inverse_time_decay(learning_rate0, epoch_num, decay_rate):
     """alpha = alpha0 / (1 + decay_rate * epoch_num).
 
     Parameters
     ----------
     learning_rate0 : float
         alpha0, > 0.
-    decay_rate : float
-        >= 0 (0 keeps alpha0 forever).
     epoch_num : int or array of int
         Epoch, counted from 1.
+    decay_rate : float
+        >= 0 (0 keeps alpha0 forever).
 
     Notes
     -----
+    The arguments come in the order of the Coursera assignment's schedules,
+    ``learning_rate0, epoch_num, ...``, the same as ``exponential_decay`` and
+    ``schedule_lr_decay``.
+
     The lecture's table: alpha0 = 0.2, decay_rate = 1 gives 0.1, 0.067, 0.05, 0.04 for
-    epochs 1 to 4.
+    epochs 1 to 4: the rate decays already in epoch 1. ``schedule_lr_decay`` with
+    ``time_interval = 1`` counts its stages from epoch 1 instead (epoch 1 uses alpha0), so
+    it equals this formula one epoch earlier: ``schedule_lr_decay(0.5, 5, 1, 1) == 0.1``
+    while ``inverse_time_decay(0.5, 5, 1) == 0.5 / 6``, about 0.0833.
     """
     learning_rate0 = check_real(learning_rate0, "learning_rate0", min_val=0.0, closed="neither")
     decay_rate = check_real(decay_rate, "decay_rate", min_val=0.0)
@@ -185,6 +192,12 @@ def schedule_lr_decay(learning_rate0, epoch_num, decay_rate, time_interval):
     on the same pass through the data. With ``time_interval = 1000`` epochs 1-1000 use
     alpha0, epochs 1001-2000 use alpha0 / (1 + decay_rate), and so on: every stage is
     exactly ``time_interval`` epochs long, and the rate drops after epochs 1000, 2000, ...
+
+    With ``time_interval = 1`` the rate drops every epoch, but this is not
+    ``inverse_time_decay`` at the same epoch: the stages count from epoch 1 (stage 0 is
+    alpha0), while the lecture's formula decays already in epoch 1. At epoch e it is
+    ``inverse_time_decay(learning_rate0, e - 1, decay_rate)`` (alpha0 at epoch 1): for
+    alpha0 = 0.5, decay_rate = 1, epoch 5, 0.5 / (1 + 4) = 0.1 against 0.5 / 6, about 0.0833.
     """
     learning_rate0 = check_real(learning_rate0, "learning_rate0", min_val=0.0, closed="neither")
     decay_rate = check_real(decay_rate, "decay_rate", min_val=0.0)
@@ -199,7 +212,7 @@ def tabulate_schedule(schedule, num_epochs):
     """Return ``(epochs, learning_rates)`` for epochs 1..num_epochs of ``schedule(epoch)``.
 
     ``schedule`` is any callable epoch -> learning rate, e.g.
-    ``lambda e: inverse_time_decay(0.2, 1.0, e)``.
+    ``lambda e: inverse_time_decay(0.2, e, 1.0)``.
     """
     if not callable(schedule):
         raise TypeError(f"schedule must be a function epoch_num -> learning rate, got {schedule!r}")

@@ -101,7 +101,7 @@ def train(
     schedule : callable, optional
         ``schedule(epoch_num) -> learning rate``, called at the start of every epoch,
         with epochs counted from 1 as in the lecture, e.g.
-        ``lambda epoch: inverse_time_decay(0.2, 1.0, epoch)``.
+        ``lambda epoch: inverse_time_decay(0.2, epoch, 1.0)``.
     lambd : float, default 0.0
         L2 regularisation strength, >= 0.
     seed : int, numpy.random.Generator or None, default 0

@@ -13,6 +13,7 @@ from ngopt_course import exercises, make_moons, train, Adam, GradientDescent, Mo
 from ngopt_course.exercises import _network_mistakes, _network_references as refs
 from ngopt_course.exercises._network_check import NETWORK_CASES
 from ngopt_course.minibatch import iter_mini_batches, random_mini_batches
+from ngopt_course.experiments.capstone import LAYER_DIMS
 from ngopt_course.nn import cost_and_grads, initialize_parameters
 from ngopt_course.schedules import schedule_lr_decay
 
@@ -231,6 +232,22 @@ def mom_new_dicts(params, grads, v, beta, learning_rate):
     return {k: params[k] - learning_rate * new_v[k] for k in params}, new_v
 
 
+def mom_b_with_vW(params, grads, v, beta, learning_rate):
+    for l in layers(params):
+        for k in (f"W{l}", f"b{l}"):
+            v[k] = beta * v[k] + (1 - beta) * grads[k]
+        params[f"W{l}"] = params[f"W{l}"] - learning_rate * v[f"W{l}"]
+        params[f"b{l}"] = params[f"b{l}"] - learning_rate * np.sum(v[f"W{l}"], axis=1, keepdims=True)
+    return params, v
+
+
+def mom_returns_v_first(params, grads, v, beta, learning_rate):
+    for k in params:
+        v[k] = beta * v[k] + (1 - beta) * grads[k]
+        params[k] = params[k] - learning_rate * v[k]
+    return v, params
+
+
 def mom_scales_grads(params, grads, v, beta, learning_rate):
     for k in params:
         grads[k] *= (1 - beta)
@@ -251,6 +268,10 @@ MOMENTUM_WRONG = {
     "learning_rate_in_v": mom_rule(lambda W, dW, v, b, lr: (b * v + (1 - b) * lr * dW, W - (b * v + (1 - b) * lr * dW))),
     "not_in_place": mom_new_dicts,
     "mutated_input": mom_scales_grads,
+    # issue 21, part 2
+    "step_with_dW": mom_rule(lambda W, dW, v, b, lr: (b * v + (1 - b) * dW, W - lr * dW)),
+    "b_stepped_with_vW": mom_b_with_vW,
+    "order_swapped": mom_returns_v_first,
 }
 
 
@@ -274,6 +295,13 @@ def adam_switch(**how):
                 v_use, s_use = v_old, s_old
             else:
                 v_use, s_use = v_new, s_new
+            if how.get("layer_as_t"):
+                tt = int(k[1:])
+            if how.get("efficient"):
+                alpha_t = learning_rate * np.sqrt(1 - beta2 ** t) / (1 - beta1 ** t)
+                params[k] = params[k] - alpha_t * v_new / (np.sqrt(s_new) + epsilon)
+                v[k], s[k] = v_new, s_new
+                continue
             if not how.get("no_correction"):
                 v_use, s_use = v_use / (1 - beta1 ** tt), s_use / (1 - beta2 ** tt)
             denom = np.sqrt(s_use) if how.get("no_eps") else np.sqrt(s_use) + epsilon
@@ -285,6 +313,8 @@ def adam_switch(**how):
                 v[k], s[k] = v_new, s_new
         if how.get("five"):
             return params, v, s, v, s
+        if how.get("s_before_v"):
+            return params, s, v
         return params, v, s
     return update
 
@@ -316,6 +346,10 @@ ADAM_WRONG = {
     "averages_not_stored": adam_switch(local=True),
     "corrected_returned_too": adam_switch(five=True),
     "not_in_place": adam_new_dicts,
+    # issue 21, part 2
+    "layer_index_as_t": adam_switch(layer_as_t=True),
+    "order_swapped": adam_switch(s_before_v=True),
+    "efficient_form_plain_epsilon": adam_switch(efficient=True),
 }
 
 UPDATE_WRONG = ([("update_parameters_with_momentum", k, f) for k, f in MOMENTUM_WRONG.items()]
@@ -432,13 +466,23 @@ def epoch_switch(**how):
         if how.get("drop_last") and X.shape[1] % mini_batch_size and mini_batch_size < X.shape[1]:
             batches = batches[:-1]
         costs = []
+        lr = 0.5 if how.get("lr_fixed") else learning_rate
         for X_t, Y_t in batches:
-            J, grads = cost_and_grads(X_t, Y_t, params)
+            J, grads = cost_and_grads(X if how.get("whole_X") else X_t, Y if how.get("whole_X") else Y_t, params)
+            new_params = {}
             for key in params:
                 if how.get("no_b") and key.startswith("b"):
+                    new_params[key] = params[key]
                     continue
-                params[key] = params[key] + (1 if how.get("uphill") else -1) * learning_rate * grads[key]
+                step = grads[key] / X_t.shape[1] if how.get("divide_by_m") else grads[key]
+                new_params[key] = params[key] + (1 if how.get("uphill") else -1) * lr * step
+            if not how.get("new_unused"):
+                params = new_params
+            if how.get("cost_after"):
+                J, _ = cost_and_grads(X_t, Y_t, params)
             costs.append(J)
+        if how.get("new_unused"):
+            params = new_params
         return params, (costs[-1:] if how.get("one_cost") else costs)
     return mini_batch_epoch
 
@@ -450,7 +494,23 @@ EPOCH_WRONG = [
     ("b_not_updated", epoch_switch(no_b=True)),
     ("sign_flipped", epoch_switch(uphill=True)),
     ("one_cost", epoch_switch(one_cost=True)),
+    # issue 21, part 2
+    ("whole_X_gradients", epoch_switch(whole_X=True)),
+    ("cost_after_update", epoch_switch(cost_after=True)),
+    ("new_params_unused", epoch_switch(new_unused=True)),
+    ("gradient_divided_by_m_again", epoch_switch(divide_by_m=True)),
+    ("learning_rate_fixed", epoch_switch(lr_fixed=True)),
 ]
+
+
+def test_a_wrong_number_of_costs_says_one_per_mini_batch():
+    """mini_batch_epoch returns one J{t} per mini-batch, not one per epoch."""
+    def two_costs(X, Y, params, learning_rate, mini_batch_size, seed):
+        params, costs = refs.mini_batch_epoch(X, Y, params, learning_rate, mini_batch_size, seed)
+        return params, costs[:2]
+    result = check("mini_batch_epoch", two_costs)
+    assert "costs has 2 values; expected 3 (one per mini-batch)" in result.message, result.message
+    assert "one per epoch" not in result.message
 
 
 def test_a_correct_epoch_passes():
@@ -514,6 +574,14 @@ def model_switch(**how):
     """A learner's model with one mistake switched on."""
     def model(X, Y, layer_dims, optimizer, learning_rate=0.0007, mini_batch_size=64, beta=0.9, beta1=0.9,
               beta2=0.999, epsilon=1e-8, num_epochs=5000, decay=None, decay_rate=1.0, time_interval=1000, seed=3):
+        if how.get("seed_3"):
+            seed = 3
+        if how.get("global_dims"):
+            layer_dims = list(LAYER_DIMS)
+        if how.get("batch_64"):
+            mini_batch_size = 64
+        if how.get("epochs_5000"):
+            num_epochs = 5000
         rng = np.random.default_rng(seed)
         params = initialize_parameters(layer_dims, seed=seed if how.get("two_generators") else rng)
         if how.get("two_generators"):
@@ -528,9 +596,11 @@ def model_switch(**how):
         once = random_mini_batches(X, Y, mini_batch_size, rng) if how.get("shuffle_once") else None
         costs = []
         for epoch in range(num_epochs) if how.get("epochs_from_0") else range(1, num_epochs + 1):
-            if decay is not None and not how.get("decay_every_iteration") and not how.get("no_decay"):
+            if decay is not None and not how.get("decay_every_iteration") and not how.get("no_decay") \
+                    and not how.get("decay_at_end"):
                 lr_in = learning_rate if how.get("compound") else learning_rate0
-                new_rate = decay(lr_in, epoch, decay_rate, time_interval)
+                new_rate = (decay(lr_in, decay_rate, epoch, time_interval) if how.get("decay_args_swapped")
+                            else decay(lr_in, epoch, decay_rate, time_interval))
                 if not how.get("rate_not_used"):
                     learning_rate = new_rate
             if how.get("per_epoch_t"):
@@ -572,19 +642,31 @@ def model_switch(**how):
                 if optimizer == "gd":
                     for k in params:
                         if not (how.get("no_b") and k[0] == "b"):
-                            params[k] = params[k] - learning_rate * grads[k]
+                            params[k] = params[k] - (0.1 if how.get("lr_fixed") else learning_rate) * grads[k]
                 elif optimizer == "momentum":
-                    params, v = update_parameters_with_momentum(params, grads, v, beta, learning_rate)
+                    params, v = update_parameters_with_momentum(params, grads, v, beta1 if how.get("beta1_for_beta")
+                                                                else beta, learning_rate)
                 else:
                     if not (how.get("t_after") or how.get("per_epoch_t") or how.get("t_fixed")):
                         t += 1
                     b1, b2 = (beta2, beta1) if how.get("swap_betas") else (beta1, beta2)
+                    b1 = beta if how.get("beta_for_beta1") else b1
+                    b2 = 0.999 if how.get("beta2_fixed") else b2
+                    eps = 1e-8 if how.get("epsilon_fixed") else epsilon
                     params, v, s = update_parameters_with_adam(params, grads, v, s, max(t, 1) if how.get("t_fixed")
-                                                               else t, learning_rate, b1, b2, epsilon)
+                                                               else t, learning_rate, b1, b2, eps)
                     if how.get("t_after"):
                         t += 1
+            if decay is not None and how.get("decay_at_end"):       # the assignment's order
+                learning_rate = decay(learning_rate0, epoch, decay_rate, time_interval)
             if how.get("cost_mean"):
                 costs.append(float(np.mean(plain)))
+            elif how.get("cost_over_batches"):
+                costs.append(total / len(batches))
+            elif how.get("cost_no_m"):
+                costs.append(total)
+            elif how.get("cost_whole_X"):
+                costs.append(cost_and_grads(X, Y, params)[0])
             elif how.get("cost_sum_over_m"):
                 costs.append(sum(plain) / m)
             elif how.get("cost_sum"):
@@ -625,6 +707,22 @@ MODEL_WRONG = [
     ("decay_ignored", dict(no_decay=True)),
     ("shuffled_every_iteration", dict(reshuffle_each_step=True)),
     ("mutated_input", dict(shuffle_in_place=True)),
+    ("schedule_arguments_swapped", dict(decay_args_swapped=True)),
+    # issue 21, part 1: a hyperparameter hard-coded or passed for another
+    ("epsilon_fixed", dict(epsilon_fixed=True)),
+    ("beta_for_beta1", dict(beta_for_beta1=True)),
+    ("beta2_fixed", dict(beta2_fixed=True)),
+    ("beta1_for_momentum", dict(beta1_for_beta=True)),
+    ("learning_rate_fixed", dict(lr_fixed=True)),
+    ("seed_fixed", dict(seed_3=True)),
+    # issue 21, part 2
+    ("cost_over_num_batches", dict(cost_over_batches=True)),
+    ("cost_not_divided_by_m", dict(cost_no_m=True)),
+    ("cost_on_whole_X", dict(cost_whole_X=True)),
+    ("layer_dims_global", dict(global_dims=True)),
+    ("mini_batch_size_fixed", dict(batch_64=True)),
+    ("num_epochs_fixed", dict(epochs_5000=True)),
+    ("decay_one_epoch_late", dict(decay_at_end=True)),
 ]
 
 

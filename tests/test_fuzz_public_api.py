@@ -697,7 +697,7 @@ def test_fuzz_decay_schedules(data, which):
     lr0, epoch = args["lr0"], args["epoch"]
     if which == "inverse_time":
         decay = args["decay"]
-        rate = call(ng.inverse_time_decay, lr0, decay, epoch)
+        rate = call(ng.inverse_time_decay, lr0, epoch, decay)
         if rate is not Refused:
             _check_rate(rate, epoch, lr0)
             e = np.asarray(epoch.value, dtype=float)
@@ -750,7 +750,7 @@ def test_fuzz_decay_schedules(data, which):
 
 
 SCHEDULES = {
-    "inverse time": (lambda e: ng.inverse_time_decay(0.2, 1.0, e), True),
+    "inverse time": (lambda e: ng.inverse_time_decay(0.2, e, 1.0), True),
     "constant": (lambda e: 0.01, True),
     "numpy float": (lambda e: np.float32(0.5) / e, True),
     "nan": (lambda e: float("nan"), False),
@@ -1174,7 +1174,7 @@ def test_fuzz_large_dataset(data):
 
 SCHEDULE_ARGS = [
     (None, True),
-    (lambda epoch: ng.inverse_time_decay(0.2, 1.0, epoch), True),
+    (lambda epoch: ng.inverse_time_decay(0.2, epoch, 1.0), True),
     (lambda epoch: ng.exponential_decay(1e6, epoch), True),
     (lambda epoch: 1e-12, True),
     (lambda epoch: float("nan"), False),
@@ -1500,7 +1500,7 @@ def test_fuzz_line_fit(data, XY):
 
 
 def _decay(epoch):
-    return ng.inverse_time_decay(0.2, 1.0, epoch)
+    return ng.inverse_time_decay(0.2, epoch, 1.0)
 
 
 def _inverse_sqrt(t):
@@ -1631,11 +1631,11 @@ FOUND = {
                                               ng.MomentumState(v={"W": np.zeros(3, int)})),
                             (TypeError, r"state\.v\['W'\] must be a float numpy array")),
     # schedules.py: OverflowError, a cast warning, an overflow warning; [] refused
-    "epoch 10**400": (lambda tmp: ng.inverse_time_decay(0.1, 1.0, 10**400), (ValueError, r"epoch_num == 1000")),
-    "epoch array 1e300": (lambda tmp: ng.inverse_time_decay(0.1, 1.0, np.array([1e300])),
+    "epoch 10**400": (lambda tmp: ng.inverse_time_decay(0.1, 10**400, 1.0), (ValueError, r"epoch_num == 1000")),
+    "epoch array 1e300": (lambda tmp: ng.inverse_time_decay(0.1, np.array([1e300]), 1.0),
                           (ValueError, r"epoch_num == .*must be at most 9223372036854775807")),
-    "decay_rate 1e308": (lambda tmp: ng.inverse_time_decay(0.1, 1e308, np.array([10])).tolist(), [0.0]),
-    "epochs []": (lambda tmp: ng.inverse_time_decay(0.2, 1.0, []).shape, (0,)),
+    "decay_rate 1e308": (lambda tmp: ng.inverse_time_decay(0.1, np.array([10]), 1e308).tolist(), [0.0]),
+    "epochs []": (lambda tmp: ng.inverse_time_decay(0.2, [], 1.0).shape, (0,)),
     "k * alpha0 overflows": (lambda tmp: ng.inverse_sqrt_decay(1e308, 1e308, 1),
                              (ValueError, r"k \* learning_rate0 too large")),
     "drops = 5": (lambda tmp: ng.manual_decay(1.0, 5, 3), (TypeError, r"drops must be a sequence")),

@@ -298,7 +298,7 @@ def test_the_compute_floor_writes_nothing(tmp_path, watch):
     list(ng.iter_mini_batches(X, Y, 16))
     ng.ewa(temps, 0.9, bias_correction=True)
     ng.ewa_loop(temps, 0.9)
-    ng.tabulate_schedule(lambda e: ng.inverse_time_decay(0.2, 1.0, e), 10)
+    ng.tabulate_schedule(lambda e: ng.inverse_time_decay(0.2, e, 1.0), 10)
     params = ng.initialize_parameters([2, 4, 1])
     ng.cost_and_grads(X, Y, params)
     ng.gradient_check(X[:, :5], Y[:, :5], ng.initialize_parameters([2, 2, 1]))

@@ -180,7 +180,7 @@ def test_decay_settles_closer_than_a_fixed_rate(data, seed):
     # decaying alpha settles in a tighter region
     X, Y = data
     fixed = run_minibatch_gd(X, Y, 0.2, seed=seed)
-    decayed = run_minibatch_gd(X, Y, lambda e: inverse_time_decay(0.2, 0.5, e), seed=seed)
+    decayed = run_minibatch_gd(X, Y, lambda e: inverse_time_decay(0.2, e, 0.5), seed=seed)
     assert mean_distance_last_epochs(decayed) < mean_distance_last_epochs(fixed) / 3
     # the fixed run has stopped improving: epochs 6-10 and 26-30 wander as far
     early = fixed.distance[(fixed.epoch_position > 5) & (fixed.epoch_position <= 10)].mean()

@@ -44,7 +44,7 @@ def test_gradient_descent_matches_the_tested_runner(data):
 
 def test_momentum_with_beta_zero_is_gradient_descent_and_schedule_sets_alpha(data):
     X, Y = data
-    schedule = lambda e: inverse_time_decay(0.2, 1.0, e)  # noqa: E731
+    schedule = lambda e: inverse_time_decay(0.2, e, 1.0)  # noqa: E731
     gd = run_minibatch_optimizer(X, Y, GradientDescent(1.0), num_epochs=3, schedule=schedule, seed=2)
     mom = run_minibatch_optimizer(X, Y, Momentum(1.0, 0.0), num_epochs=3, schedule=schedule, seed=2)
     np.testing.assert_allclose(mom.path, gd.path, rtol=1e-13)
@@ -74,7 +74,7 @@ def test_averaging_smooths_and_decay_settles(data):
     assert path_summary(runs["momentum"]).wiggle < path_summary(runs["gd"]).wiggle / 2
     assert end["adam_decay"].spread < end["adam"].spread / 3
     np.testing.assert_allclose(runs["adam_decay"].learning_rates[::20],
-                               inverse_time_decay(0.1, 0.3, np.arange(1, 31)), rtol=1e-15)
+                               inverse_time_decay(0.1, np.arange(1, 31), 0.3), rtol=1e-15)
 
 
 def test_path_summary_by_hand():

@@ -227,7 +227,7 @@ def test_learning_rate_can_change_between_steps():
     params = one(1.0)
     state = opt.init(params)
     for t in (1, 2, 3):
-        opt.learning_rate = inverse_time_decay(0.2, 1.0, t)
+        opt.learning_rate = inverse_time_decay(0.2, t, 1.0)
         params, state = opt.step(params, one(1.0), state)
     assert params["W"][0, 0] == pytest.approx(1 - 0.1 - 0.2 / 3 - 0.05, rel=1e-14)
     with pytest.raises(ValueError, match=r"learning_rate == 0.0, must be in \(0, inf\)"):
@@ -283,7 +283,7 @@ def test_rmsprop_converges():
     # With a fixed alpha RMSProp's normalized steps keep a size ~ alpha, so it hovers
     # within ~ alpha of the minimum; decaying alpha lets it settle.
     assert descend(RMSProp(0.01, beta=0.9), 2000) < 0.02
-    schedule = lambda t: inverse_time_decay(0.01, 0.01, t)  # 0.01 / (1 + t / 100)
+    schedule = lambda t: inverse_time_decay(0.01, t, 0.01)  # 0.01 / (1 + t / 100)
     assert descend(RMSProp(0.01, beta=0.9), 2000, schedule) < 1e-3
 
 

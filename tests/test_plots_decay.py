@@ -28,7 +28,7 @@ pytestmark = pytest.mark.usefixtures("close_figures")
 def runs():
     X, Y = make_line_data(m=100, seed=0)
     fixed = run_minibatch_gd(X, Y, 0.2, num_epochs=4, seed=0)
-    decayed = run_minibatch_gd(X, Y, lambda e: inverse_time_decay(0.2, 0.5, e), num_epochs=4, seed=0)
+    decayed = run_minibatch_gd(X, Y, lambda e: inverse_time_decay(0.2, e, 0.5), num_epochs=4, seed=0)
     W, B = np.meshgrid(np.linspace(-2, 6, 30), np.linspace(-3, 5, 25))
     return fixed, decayed, (W, B, line_cost(W, B, X, Y))
 
@@ -43,7 +43,7 @@ def test_schedule_colours_are_distinct_okabe_ito_without_yellow():
 
 def test_plot_schedules_draws_steps_in_the_schedule_colours():
     epochs = np.arange(1, 11)
-    rates = {"constant": np.full(10, 0.2), "inverse_time": inverse_time_decay(0.2, 1.0, epochs),
+    rates = {"constant": np.full(10, 0.2), "inverse_time": inverse_time_decay(0.2, epochs, 1.0),
              "exponential": exponential_decay(0.2, epochs)}
     t = np.arange(1, 51)
     ax = plot_schedules(epochs, rates, per_iteration={"inverse_sqrt_iteration": (t / 5, 0.2 / np.sqrt(t))})
@@ -70,7 +70,7 @@ def test_plot_schedules_draws_steps_in_the_schedule_colours():
 def test_plot_schedules_on_a_given_axes_highlights_one():
     fig, ax = plt.subplots()
     epochs = np.arange(1, 6)
-    out = plot_schedules(epochs, {"constant": np.full(5, 0.2), "inverse_time": inverse_time_decay(0.2, 1.0, epochs)},
+    out = plot_schedules(epochs, {"constant": np.full(5, 0.2), "inverse_time": inverse_time_decay(0.2, epochs, 1.0)},
                          highlight="inverse_time", labels={"constant": "no decay"}, ax=ax)
     assert out is ax
     widths = {line.get_gid(): line.get_linewidth() for line in ax.get_lines() if line.get_gid()}

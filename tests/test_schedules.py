@@ -14,7 +14,7 @@ from ngopt_course.schedules import (
 
 # Each schedule as a function of the epoch only, with the hyperparameters used below.
 SCHEDULES = {
-    "inverse_time": lambda e: inverse_time_decay(0.2, 1.0, e),
+    "inverse_time": lambda e: inverse_time_decay(0.2, e, 1.0),
     "exponential": lambda e: exponential_decay(0.2, e),
     "inverse_sqrt": lambda e: inverse_sqrt_decay(0.2, 1.0, e),
     "staircase": lambda e: staircase_decay(0.2, 0.5, 10, e),
@@ -28,17 +28,17 @@ def test_lecture_table():
     # epoch 1: 0.2/2 = 0.1; 2: 0.2/3 = 0.0667; 3: 0.2/4 = 0.05; 4: 0.2/5 = 0.04
     expected = [0.1, 0.0667, 0.05, 0.04]
     for epoch, alpha in zip([1, 2, 3, 4], expected):
-        assert inverse_time_decay(0.2, 1, epoch) == pytest.approx(alpha, abs=5e-5)
-    np.testing.assert_allclose(inverse_time_decay(0.2, 1, np.arange(1, 5)), [0.1, 0.2 / 3, 0.05, 0.04], rtol=1e-14)
+        assert inverse_time_decay(0.2, epoch, 1) == pytest.approx(alpha, abs=5e-5)
+    np.testing.assert_allclose(inverse_time_decay(0.2, np.arange(1, 5), 1), [0.1, 0.2 / 3, 0.05, 0.04], rtol=1e-14)
 
 
 def test_epoch_one_is_already_decayed():
     # Epochs count from 1: the first epoch uses 0.2 / (1 + 1), not alpha0.
-    assert inverse_time_decay(0.2, 1.0, 1) == pytest.approx(0.1)
+    assert inverse_time_decay(0.2, 1, 1.0) == pytest.approx(0.1)
 
 
 def test_decay_rate_zero_keeps_alpha0():
-    np.testing.assert_array_equal(inverse_time_decay(0.3, 0.0, np.arange(1, 6)), np.full(5, 0.3))
+    np.testing.assert_array_equal(inverse_time_decay(0.3, np.arange(1, 6), 0.0), np.full(5, 0.3))
 
 
 def test_exponential_by_hand():
@@ -107,7 +107,7 @@ def test_non_integer_epoch_refused(schedule, epoch):
 
 def test_integral_float_epochs_accepted():
     # np.linspace or a float array that happens to hold whole numbers is fine.
-    np.testing.assert_array_equal(inverse_time_decay(0.2, 1.0, np.array([1.0, 3.0])), [0.1, 0.05])
+    np.testing.assert_array_equal(inverse_time_decay(0.2, np.array([1.0, 3.0]), 1.0), [0.1, 0.05])
 
 
 def test_tabulate_schedule():
@@ -121,17 +121,17 @@ def test_tabulate_schedule():
 @pytest.mark.parametrize(
     "call, error, message",
     [
-        (lambda: inverse_time_decay(0.0, 1.0, 1), ValueError, r"learning_rate0 == 0.0, must be in \(0, inf\)"),
-        (lambda: inverse_time_decay(-0.2, 1.0, 1), ValueError, r"learning_rate0 == -0.2, must be in \(0, inf\)"),
-        (lambda: inverse_time_decay(0.2, -1.0, 1), ValueError, r"decay_rate == -1.0, must be in \[0, inf\)"),
-        (lambda: inverse_time_decay(np.nan, 1.0, 1), ValueError, r"learning_rate0 == nan, must be a finite number"),
+        (lambda: inverse_time_decay(0.0, 1, 1.0), ValueError, r"learning_rate0 == 0.0, must be in \(0, inf\)"),
+        (lambda: inverse_time_decay(-0.2, 1, 1.0), ValueError, r"learning_rate0 == -0.2, must be in \(0, inf\)"),
+        (lambda: inverse_time_decay(0.2, 1, -1.0), ValueError, r"decay_rate == -1.0, must be in \[0, inf\)"),
+        (lambda: inverse_time_decay(np.nan, 1, 1.0), ValueError, r"learning_rate0 == nan, must be a finite number"),
         (lambda: exponential_decay(0.2, 1, base=0.0), ValueError, r"base == 0.0, must be in \(0, 1\]"),
         (lambda: exponential_decay(0.2, 1, base=1.5), ValueError, r"base == 1.5, must be in \(0, 1\]"),
         (lambda: inverse_sqrt_decay(0.2, 0.0, 1), ValueError, r"k == 0.0, must be in \(0, inf\)"),
         (lambda: staircase_decay(0.2, 0.0, 10, 1), ValueError, r"drop == 0.0, must be in \(0, 1\]"),
         (lambda: staircase_decay(0.2, 0.5, 0, 1), ValueError, r"epochs_per_drop == 0, must be an integer in \[1, inf\]"),
         (lambda: staircase_decay(0.2, 0.5, 2.5, 1), TypeError, r"epochs_per_drop must be an integer, got float 2.5"),
-        (lambda: inverse_time_decay("0.2", 1.0, 1), TypeError, r"learning_rate0 must be a real number, got str"),
+        (lambda: inverse_time_decay("0.2", 1, 1.0), TypeError, r"learning_rate0 must be a real number, got str"),
     ],
 )
 def test_bad_hyperparameters(call, error, message):
@@ -185,3 +185,13 @@ def test_fixed_interval_equals_the_assignments_formula_on_zero_based_epochs():
 def test_fixed_interval_bad_arguments(call, error, message):
     with pytest.raises(error, match=message):
         call()
+
+
+def test_schedule_lr_decay_with_interval_1_is_inverse_time_decay_one_epoch_earlier():
+    """The relation the docstrings and notebook 07 state: stages count from epoch 1."""
+    assert schedule_lr_decay(0.5, 5, 1.0, 1) == pytest.approx(0.1, rel=1e-15)
+    assert inverse_time_decay(0.5, 5, 1.0) == pytest.approx(0.5 / 6, rel=1e-15)   # 0.0833
+    epochs = np.arange(2, 50)
+    np.testing.assert_allclose(schedule_lr_decay(0.5, epochs, 0.7, 1), inverse_time_decay(0.5, epochs - 1, 0.7),
+                               rtol=1e-15)
+    assert schedule_lr_decay(0.5, 1, 0.7, 1) == 0.5

@@ -2,117 +2,27 @@
 
 from __future__ import annotations
 
+import inspect
 import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from . import _network_references, _references
 from ._cases import CASES
-from ._loop_check import check_mini_batch_epoch, check_model
-from ._network_check import check_initializer, check_update
-from ._compare import LABELS, Outputs, blew_up, differences, normalise
+from ._compare import Outputs, blew_up, differences, normalise
+from ._fixed import fixed_argument_mistakes
+from ._loop_check import check_loop
 from ._minibatches import check_mini_batches
 from ._mistakes import ALTERNATIVES, MISTAKES
+from ._network_check import check_initializer, check_update
+from .catalogue import REGISTRY
 from ._result import CheckResult, fmt, fmt_args
 from ._runner import describe_exception, output_lines as _extras, run, timeout_text as _timeout_text
 
 __all__ = ["EXERCISES", "check", "reference", "use_or_reference"]
 
-_DW_HINT = ("Compute into new arrays instead (dW2 = dW ** 2, not dW **= 2); "
-            "updating W, v and s in place is fine.")
-
-
-@dataclass(frozen=True)
-class Exercise:
-    """What the check needs to know about one exercise."""
-
-    name: str
-    signature: str
-    outputs: Outputs | None
-    protected: tuple = ()          # arguments that must not change in place
-    mutation_hint: str = ""
-    describe: object = None        # extra lines describing a case (e.g. eigenvalues)
-    extra_diagnosis: object = None  # (verdicts) -> (key, text) or None, before the catalogue
-    checker: object = None         # (fn, time_limit) -> CheckResult, for exercises checked their own way
-    time_limit: float = 2.0        # default seconds per call (a whole training loop needs more)
-    asks: str = ""                 # what is asked where learners met an ambiguity, said in every verdict
-
-
-def _eigenvalue_line(args):
-    values = np.linalg.eigvalsh(np.asarray(args["hessian"], dtype=float))
-    return f"  (its eigenvalues: {fmt(values, indent=19)})"
-
-
-def _wording(verdicts):
-    """The classification is right but not worded as asked ('minimum', 'Saddle')."""
-    def category(label):
-        low = label.lower()
-        return "saddle point" if "saddle" in low else "local minimum" if "min" in low else (
-            "local maximum" if "max" in low else None)
-
-    answered = [v for v in verdicts if v.value is not None]
-    if answered and len(answered) == len(verdicts) and any(v.diffs for v in answered) and all(
-            category(v.value) == v.expected for v in answered):
-        odd = next(v.value for v in answered if v.value not in LABELS)
-        return "wording", (f"Your classifications are right, but worded differently ({odd!r}): "
-                           "return exactly one of " + ", ".join(repr(x) for x in LABELS) + ".")
-    return None
-
-
-EXERCISES = {
-    ex.name: ex for ex in [
-        Exercise("random_mini_batches", "random_mini_batches(X, Y, mini_batch_size, seed)", None,
-                 ("X", "Y")),
-        Exercise("ewa", "ewa(theta, beta)", Outputs("arrays", ("v",)), ("theta",),
-                 "Write the averages into a new array; leave theta as it is."),
-        Exercise("ewa_bias_corrected", "ewa_bias_corrected(theta, beta)", Outputs("arrays", ("v_corrected",)),
-                 ("theta",), "Write the results into a new array; leave theta as it is."),
-        Exercise("momentum_update", "momentum_update(W, dW, v, beta, learning_rate)",
-                 Outputs("arrays", ("W", "v")), ("dW",), _DW_HINT),
-        Exercise("rmsprop_update", "rmsprop_update(W, dW, s, beta, learning_rate, epsilon)",
-                 Outputs("arrays", ("W", "s")), ("dW",), _DW_HINT,
-                 asks=("What is asked: in place or new arrays are both fine; epsilon outside the root (inside "
-                       "passes too).")),
-        Exercise("adam_update", "adam_update(W, dW, v, s, t, learning_rate, beta1, beta2, epsilon)",
-                 Outputs("arrays", ("W", "v", "s")), ("dW",), _DW_HINT,
-                 asks=("What is asked: t is this step's number, from 1; the v and s returned are the raw "
-                       "averages, not the corrected ones; in place or new arrays are both fine; epsilon outside "
-                       "the root (the slide's inside passes too).")),
-        Exercise("inverse_time_decay", "inverse_time_decay(learning_rate0, decay_rate, epoch_num)",
-                 Outputs("rate", ("learning_rate",)), ("epoch_num",),
-                 "Leave epoch_num as it is; compute into a new array.",
-                 asks=("What is asked: epochs count from 1 (epoch 0 is not asked); epoch_num is one int or an "
-                       "array of epochs.")),
-        Exercise("schedule_lr_decay", "schedule_lr_decay(learning_rate0, epoch_num, decay_rate, time_interval)",
-                 Outputs("rate", ("learning_rate",)), ("epoch_num",),
-                 "Leave epoch_num as it is; compute into a new array.",
-                 asks=("What is asked: epochs count from 1, so epochs 1..time_interval use alpha0; epoch_num is "
-                       "one int or an array of epochs.")),
-        Exercise("classify_critical_point", "classify_critical_point(hessian)", Outputs("label", ("label",)),
-                 ("hessian",),
-                 "Leave hessian unchanged (np.fill_diagonal or hessian += ... change the caller's matrix).",
-                 describe=_eigenvalue_line, extra_diagnosis=_wording,
-                 asks=("What is asked: every eigenvalue > 0, a local minimum; every one < 0, a local maximum; "
-                       "both signs, a saddle point. No case has a zero eigenvalue, so what to say then is not "
-                       "asked (the package calls such a point 'inconclusive').")),
-        Exercise("mini_batch_epoch", "mini_batch_epoch(X, Y, params, learning_rate, mini_batch_size, seed)", None,
-                 checker=check_mini_batch_epoch, time_limit=5.0),
-        Exercise("initialize_velocity", "initialize_velocity(params)", None,
-                 checker=lambda fn, limit: check_initializer("initialize_velocity", fn, limit)),
-        Exercise("update_parameters_with_momentum",
-                 "update_parameters_with_momentum(params, grads, v, beta, learning_rate)", None,
-                 checker=lambda fn, limit: check_update("update_parameters_with_momentum", fn, limit)),
-        Exercise("initialize_adam", "initialize_adam(params)", None,
-                 checker=lambda fn, limit: check_initializer("initialize_adam", fn, limit)),
-        Exercise("update_parameters_with_adam",
-                 "update_parameters_with_adam(params, grads, v, s, t, learning_rate, beta1, beta2, epsilon)", None,
-                 checker=lambda fn, limit: check_update("update_parameters_with_adam", fn, limit)),
-        Exercise("model", "model(X, Y, layer_dims, optimizer, learning_rate, mini_batch_size, beta, beta1, beta2, "
-                 "epsilon, num_epochs, decay, decay_rate, time_interval, seed)", None,
-                 checker=check_model, time_limit=10.0),
-    ]
-}
+#: Name -> spec, in the notebooks' order: one module per exercise (``catalogue``).
+EXERCISES = {name: module.EXERCISE for name, module in REGISTRY.items()}
 
 # The last result per exercise, so use_or_reference need not check the same function twice.
 _LAST = {}
@@ -125,10 +35,8 @@ def _get(name):
 
 
 def reference(name):
-    """The package's implementation of exercise ``name``, with the exercise's signature."""
-    ex = _get(name)
-    module = _references if hasattr(_references, ex.name) else _network_references
-    return getattr(module, ex.name)
+    """The model solution of exercise ``name``, with the exercise's signature."""
+    return REGISTRY[_get(name).name].solution
 
 
 @dataclass
@@ -237,6 +145,14 @@ def _diagnose(ex, verdicts):
                     if _output_matches(spec, usable, results, j):
                         weak = (mistake.key, mistake.text, f"it explains your {name}; something else is wrong too")
                         break
+    # A hyperparameter hard-coded instead of taken from the argument (only on a full match:
+    # a fixed value explains no other mistake).
+    for mistake in fixed_argument_mistakes(ex.parameters, reference(ex.name),
+                                           [v.case for v in verdicts]):
+        results = _variant_results(spec, mistake.fns[0], [v.case for v in usable])
+        if not all(_matches(spec, _as_expected(v), r) for v, r in zip(usable, results)) and all(
+                _matches(spec, v, r) for v, r in zip(usable, results)):
+            return mistake.key, mistake.text, None
     return weak
 
 
@@ -268,6 +184,25 @@ def _case_header(ex, verdict, n):
     return lines
 
 
+def parameter_order(ex, fn):
+    """A sentence when ``fn`` names the exercise's parameters in another order, else "".
+
+    The check calls by position, so ``def f(learning_rate0, decay_rate, epoch_num)`` gets
+    the epoch as its ``decay_rate``: said plainly, whether or not the values come out right.
+    """
+    try:
+        names = [p.name for p in inspect.signature(fn).parameters.values()
+                 if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    except (TypeError, ValueError):
+        return ""
+    expected, signature = ex.parameters, ex.signature
+    if sorted(names) != sorted(expected) or names == expected:
+        return ""
+    return (f"Your parameters are ({', '.join(names)}), in another order than the exercise's "
+            f"{signature}: the caller passes the arguments in that order, so each of yours receives "
+            f"another one's value. Put them in the exercise's order.")
+
+
 def _not_done(ex, n):
     return CheckResult(ex.name, False, (
         f"Your {ex.signature} still raises NotImplementedError: write its body in the exercise "
@@ -294,9 +229,12 @@ def _check_cases(ex, fn, time_limit):
         if outcome.timed_out:
             break
     failing = [v for v in verdicts if not v.ok]
+    order = parameter_order(ex, fn)
     if not failing:
+        note = (f"\nNote: {order} (Here the values agree either way, since the formula is symmetric in "
+                "the two.)") if order else ""
         return CheckResult(ex.name, True, "Matches the reference on every case:\n" + "\n".join(
-            f"  \u2714 {c.label}" for c in cases) + (f"\n({ex.asks})" if ex.asks else ""), n_cases=n)
+            f"  \u2714 {c.label}" for c in cases) + (f"\n({ex.asks})" if ex.asks else "") + note, n_cases=n)
 
     # A correct answer in another convention (the slide's form) passes, with a note.
     for alt in ALTERNATIVES.get(ex.name, ()):
@@ -328,6 +266,8 @@ def _check_cases(ex, fn, time_limit):
         key = hinted[0].case.hint_key or "case_hint"
         first = hinted[0]
     found = None if hint_used else _diagnose(ex, verdicts)
+    if order and key is None and found is None:
+        found = ("arguments_order", order, None)
     if found:
         key, text, qualifier = key or found[0], found[1], found[2]
         lead.append((f"Possible mistake ({qualifier}): " if qualifier else "Likely mistake: ") + text)
@@ -361,6 +301,15 @@ def _check_cases(ex, fn, time_limit):
     return CheckResult(ex.name, False, text, diagnosis=key, n_cases=n, n_failed=len(failing))
 
 
+_ENGINES = {
+    "cases": _check_cases,
+    "mini_batches": lambda ex, fn, limit: check_mini_batches(fn, limit),
+    "network_update": lambda ex, fn, limit: check_update(ex.name, fn, limit),
+    "network_init": lambda ex, fn, limit: check_initializer(ex.name, fn, limit),
+    "loop": lambda ex, fn, limit: check_loop(ex.name, fn, limit),
+}
+
+
 def check(name, fn, *, time_limit=None):
     """Check a learner's function for exercise ``name`` and explain what is wrong.
 
@@ -390,12 +339,8 @@ def check(name, fn, *, time_limit=None):
         result = CheckResult(name, False, (
             f"Expected a function {ex.signature}, got {type(fn).__name__} {fmt(fn)}. Pass the function "
             f"itself, without calling it: check({name!r}, {name})."), diagnosis="not_a_function")
-    elif ex.checker is not None:
-        result = ex.checker(fn, time_limit)
-    elif ex.outputs is None:
-        result = check_mini_batches(fn, time_limit)
     else:
-        result = _check_cases(ex, fn, time_limit)
+        result = _ENGINES[ex.kind](ex, fn, time_limit)
     _LAST[name] = (fn, result)
     return result
 

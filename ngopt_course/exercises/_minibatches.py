@@ -20,20 +20,15 @@ import numpy as np
 
 from ._result import CheckResult
 from ._runner import describe_exception, output_lines, run, timeout_text
+from .catalogue.random_mini_batches import cases as _cases
 
 __all__ = ["check_mini_batches", "MINI_BATCH_CASES"]
 
 NAME = "random_mini_batches"
 SIGNATURE = "random_mini_batches(X, Y, mini_batch_size, seed)"
 
-# (n, m, mini_batch_size, label)
-MINI_BATCH_CASES = [
-    (3, 10, 4, "m = 10 examples, mini_batch_size = 4: the last mini-batch is partial"),
-    (2, 12, 4, "m = 12, mini_batch_size = 4: m is a multiple, no partial mini-batch"),
-    (1, 5, 1, "mini_batch_size = 1 (stochastic gradient descent)"),
-    (3, 7, 64, "mini_batch_size = 64 > m = 7: one mini-batch (batch gradient descent)"),
-    (4, 300, 64, "m = 300, mini_batch_size = 64"),
-]
+# (n, m, mini_batch_size, label): the exercise's module holds them
+MINI_BATCH_CASES = _cases()
 SEED = 1
 OTHER_SEEDS = (2, 3)
 _MUTATION_HINT = (
@@ -149,6 +144,11 @@ def _properties(order_x, order_y, n, m, size):
                 in mini-batches of {size} make {len(want)} mini-batches, sized {want}; yours are sized
                 {sizes}. Add the m % mini_batch_size = {m % size} examples left over as a final, smaller
                 mini-batch.""", shown)
+        if m % size and sizes[:-1] == want[:-1] and sizes[-1] == want[-1] - 1:
+            raise _Problem("last_batch_one_late", f"""Your last mini-batch holds {sizes[-1]} examples, not
+                m % mini_batch_size = {want[-1]}: it starts one column late, so one example is never used.
+                The full mini-batches end at column num_complete * mini_batch_size = {size * (m // size)};
+                start the last one there: X[:, num_complete * mini_batch_size:].""", shown)
         if sizes[:-1] == want and sizes[-1] == 0:
             raise _Problem("empty_last_batch", f"""Your last mini-batch is empty: m = {m} is a multiple of
                 mini_batch_size = {size}, so there is no partial mini-batch. Add one only when

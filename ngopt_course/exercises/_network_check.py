@@ -16,113 +16,24 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Mapping
-from dataclasses import dataclass
 
 import numpy as np
 
-from . import _network_references as refs
+from .catalogue import REGISTRY
 from ._compare import _array_difference, blew_up as _blew_up_arrays, Outputs
 from ._network_mistakes import NETWORK_ALTERNATIVES, NETWORK_MISTAKES
+from ._fixed import fixed_argument_mistakes
 from ._result import CheckResult
 from ._runner import describe_exception, output_lines, run, timeout_text
 
 __all__ = ["NETWORK_CASES", "check_update", "check_initializer", "UPDATE_OUTPUTS"]
 
-UPDATE_OUTPUTS = {
-    "update_parameters_with_momentum": ("params", "v"),
-    "update_parameters_with_adam": ("params", "v", "s"),
-}
-SIGNATURES = {
-    "initialize_velocity": "initialize_velocity(params)",
-    "initialize_adam": "initialize_adam(params)",
-    "update_parameters_with_momentum": "update_parameters_with_momentum(params, grads, v, beta, learning_rate)",
-    "update_parameters_with_adam": ("update_parameters_with_adam(params, grads, v, s, t, learning_rate, "
-                                    "beta1, beta2, epsilon)"),
-}
-
-
-@dataclass(frozen=True)
-class NetCase:
-    label: str
-    args: dict
-
-
-def _net(rng, dims, scale=1.0, round_to=2, kind="normal"):
-    out = {}
-    for l in range(1, len(dims)):
-        for p, shape in (("W", (dims[l], dims[l - 1])), ("b", (dims[l], 1))):
-            if kind == "normal":
-                a = scale * rng.normal(size=shape)
-                out[f"{p}{l}"] = (a / scale).round(round_to) * scale if scale != 1.0 else a.round(round_to)
-            else:  # a mean square: positive
-                out[f"{p}{l}"] = (scale * rng.uniform(0.05, 1.0, shape)).round(round_to + 2)
-    return out
-
-
-def _zeros(params):
-    return {k: np.zeros_like(a) for k, a in params.items()}
-
-
-def _momentum_cases():
-    rng = np.random.default_rng(41)
-    three, same, two, one = [3, 4, 2, 1], [3, 3, 3, 3], [2, 3, 1], [4, 1]
-    return [
-        NetCase("first step: v = 0, layers [3, 4, 2, 1] (three layers of different shapes)", {
-            "params": _net(rng, three), "grads": _net(rng, three), "v": _zeros(_net(rng, three)),
-            "beta": 0.9, "learning_rate": 0.1}),
-        NetCase("a later step: v from earlier steps, layers [3, 3, 3, 3] (every layer the same shape)", {
-            "params": _net(rng, same), "grads": _net(rng, same), "v": _net(rng, same, 0.5),
-            "beta": 0.9, "learning_rate": 0.05}),
-        NetCase("beta = 0: plain gradient descent, layers [2, 3, 1]", {
-            "params": _net(rng, two), "grads": _net(rng, two), "v": _net(rng, two, 0.5),
-            "beta": 0.0, "learning_rate": 0.1}),
-        NetCase("one layer (L = 1), beta = 0.98", {
-            "params": _net(rng, one), "grads": _net(rng, one), "v": _net(rng, one, 0.5),
-            "beta": 0.98, "learning_rate": 0.5}),
-    ]
-
-
-def _adam_cases():
-    rng = np.random.default_rng(42)
-    three, same, two, one = [3, 4, 2, 1], [3, 3, 3, 3], [2, 3, 1], [3, 1]
-    d = {"beta1": 0.9, "beta2": 0.999, "epsilon": 1e-8}
-    tiny_grads = {k: a * 1e-6 for k, a in _net(rng, two).items()}     # about 1e-6, not rounded to 0
-    return [
-        NetCase("first step t = 1: v = s = 0, layers [3, 4, 2, 1] (three layers of different shapes)", {
-            "params": _net(rng, three), "grads": _net(rng, three), "v": _zeros(_net(rng, three)),
-            "s": _zeros(_net(rng, three)), "t": 1, "learning_rate": 0.01, **d}),
-        NetCase("step t = 5: v and s from earlier steps, layers [3, 3, 3, 3] (every layer the same shape)", {
-            "params": _net(rng, same), "grads": _net(rng, same), "v": _net(rng, same, 0.3),
-            "s": _net(rng, same, 0.05, kind="square"), "t": 5, "learning_rate": 0.001, **d}),
-        NetCase("step t = 1000: the correction of s still matters, layers [2, 3, 1]", {
-            "params": _net(rng, two), "grads": _net(rng, two), "v": _net(rng, two, 0.3),
-            "s": _net(rng, two, 1.0, kind="square"), "t": 1000, "learning_rate": 0.01, **d}),
-        NetCase("beta1 = 0.8, beta2 = 0.99, t = 2, one layer (L = 1)", {
-            "params": _net(rng, one), "grads": _net(rng, one), "v": _net(rng, one, 0.3),
-            "s": _net(rng, one, 0.5, kind="square"), "t": 2, "learning_rate": 0.1,
-            "beta1": 0.8, "beta2": 0.99, "epsilon": 1e-8}),
-        NetCase("tiny gradients (about 1e-6), t = 2, layers [2, 3, 1]: where epsilon goes shows", {
-            "params": _net(rng, two), "grads": tiny_grads,
-            "v": {k: a * 0.5 for k, a in tiny_grads.items()},
-            "s": {k: np.full_like(a, 1e-12) for k, a in tiny_grads.items()}, "t": 2, "learning_rate": 0.01, **d}),
-    ]
-
-
-def _init_cases():
-    rng = np.random.default_rng(43)
-    return [
-        NetCase("layers [3, 4, 2, 1] (three layers of different shapes)", {"params": _net(rng, [3, 4, 2, 1])}),
-        NetCase("layers [2, 2, 2] (two layers of the same shape)", {"params": _net(rng, [2, 2, 2])}),
-        NetCase("one layer (L = 1), layers [5, 1]", {"params": _net(rng, [5, 1])}),
-    ]
-
-
-NETWORK_CASES = {
-    "initialize_velocity": _init_cases,
-    "initialize_adam": _init_cases,
-    "update_parameters_with_momentum": _momentum_cases,
-    "update_parameters_with_adam": _adam_cases,
-}
+_NETWORK = {name: module for name, module in REGISTRY.items()
+            if module.EXERCISE.kind in ("network_update", "network_init")}
+UPDATE_OUTPUTS = {name: module.EXERCISE.outputs.names for name, module in _NETWORK.items()
+                  if module.EXERCISE.kind == "network_update"}
+SIGNATURES = {name: module.EXERCISE.signature for name, module in _NETWORK.items()}
+NETWORK_CASES = {name: module.cases for name, module in _NETWORK.items()}
 
 
 def _copy(value):
@@ -275,7 +186,7 @@ def check_update(name, fn, time_limit=2.0):
     outs = UPDATE_OUTPUTS[name]
     cases = NETWORK_CASES[name]()
     n = len(cases)
-    ref = getattr(refs, name)
+    ref = REGISTRY[name].solution
     rows = []        # (case, outcome, expected, value or None, bad or None, diffs, left_out)
     for index, case in enumerate(cases):
         expected = ref(**_copies(case.args))
@@ -314,7 +225,7 @@ def check_update(name, fn, time_limit=2.0):
     mutated = next((r for r in rows if r[1].mutated), None)
     if mutated is not None:
         lead.append("Your function changed grads in place: the caller's gradients are different after the "
-                    "call. Compute into new arrays (grads[key] ** 2, not grads[key] **= 2).")
+                    "call. " + _GRADS_HINT[name])
         key = "mutated_input"
     elif outcome.timed_out:
         return CheckResult(name, False, timeout_text(outcome, time_limit) + "\n\n" + _header(i, case, n),
@@ -332,7 +243,8 @@ def check_update(name, fn, time_limit=2.0):
         lead = [" ".join(lead[0].split())]
         key = "not_in_place"
     if key is None:
-        for mistake in NETWORK_MISTAKES[name]:
+        fixed = fixed_argument_mistakes(REGISTRY[name].EXERCISE.parameters, ref, cases)
+        for mistake in [*NETWORK_MISTAKES[name], *fixed]:
             results = [_variant(f, r[0]) for f in mistake.fns for r in rows]
             for j in range(len(mistake.fns)):
                 theirs = results[j * len(rows):(j + 1) * len(rows)]
@@ -361,11 +273,8 @@ def check_update(name, fn, time_limit=2.0):
     return CheckResult(name, False, text, diagnosis=key, n_cases=n, n_failed=len(failing))
 
 
-_RULES = {
-    "update_parameters_with_momentum": "(In place: the caller's params and v hold the new values.)",
-    "update_parameters_with_adam": ("(In place: the caller's params, v and s hold the new values; v and s are "
-                                    "the raw averages, not the corrected ones.)"),
-}
+_GRADS_HINT = {name: module.EXERCISE.mutation_hint for name, module in _NETWORK.items()}
+_RULES = {name: module.EXERCISE.asks for name, module in _NETWORK.items()}
 
 
 # ---------------------------------------------------------------------------

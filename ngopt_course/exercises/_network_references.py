@@ -18,11 +18,13 @@ These are what the checks compare with and what ``use_or_reference`` hands back.
 
 from __future__ import annotations
 
-import numpy as np
-
-from ..minibatch import random_mini_batches
-from ..nn import cost_and_grads, initialize_parameters
 from ..schedules import schedule_lr_decay  # the package's own: it is the model solution
+from .catalogue.initialize_adam import solution as initialize_adam
+from .catalogue.initialize_velocity import solution as initialize_velocity
+from .catalogue.update_parameters_with_adam import solution as update_parameters_with_adam
+from .catalogue.mini_batch_epoch import solution as mini_batch_epoch
+from .catalogue.model import solution as model
+from .catalogue.update_parameters_with_momentum import solution as update_parameters_with_momentum
 
 __all__ = [
     "initialize_velocity",
@@ -36,87 +38,3 @@ __all__ = [
 ]
 
 OPTIMIZER_NAMES = ("gd", "momentum", "adam")
-
-
-def initialize_velocity(params):
-    """v: a zero array shaped like each array of params, with the same keys."""
-    return {key: np.zeros_like(W) for key, W in params.items()}
-
-
-def update_parameters_with_momentum(params, grads, v, beta, learning_rate):
-    """One momentum step on every layer, in place; returns ``(params, v)``."""
-    L = len(params) // 2
-    for l in range(1, L + 1):
-        for key in (f"W{l}", f"b{l}"):
-            v[key] = beta * v[key] + (1 - beta) * grads[key]
-            params[key] = params[key] - learning_rate * v[key]
-    return params, v
-
-
-def initialize_adam(params):
-    """(v, s): two separate dicts of zero arrays shaped like params."""
-    return initialize_velocity(params), initialize_velocity(params)
-
-
-def update_parameters_with_adam(params, grads, v, s, t, learning_rate, beta1, beta2, epsilon):
-    """One Adam step on every layer, in place; ``t`` counted from 1. Returns raw ``(params, v, s)``."""
-    L = len(params) // 2
-    for l in range(1, L + 1):
-        for key in (f"W{l}", f"b{l}"):
-            v[key] = beta1 * v[key] + (1 - beta1) * grads[key]
-            s[key] = beta2 * s[key] + (1 - beta2) * grads[key] ** 2
-            v_corrected = v[key] / (1 - beta1**t)
-            s_corrected = s[key] / (1 - beta2**t)
-            params[key] = params[key] - learning_rate * v_corrected / (np.sqrt(s_corrected) + epsilon)
-    return params, v, s
-
-
-def mini_batch_epoch(X, Y, params, learning_rate, mini_batch_size, seed):
-    """One epoch of mini-batch gradient descent; returns ``(params, costs)``, one J{t} per mini-batch."""
-    costs = []
-    for X_t, Y_t in random_mini_batches(X, Y, mini_batch_size, seed):
-        cost, grads = cost_and_grads(X_t, Y_t, params)
-        params = {key: params[key] - learning_rate * grads[key] for key in params}
-        costs.append(cost)
-    return params, costs
-
-
-def model(X, Y, layer_dims, optimizer, learning_rate=0.0007, mini_batch_size=64, beta=0.9, beta1=0.9,
-          beta2=0.999, epsilon=1e-8, num_epochs=5000, decay=None, decay_rate=1.0, time_interval=1000, seed=3):
-    """Train ``layer_dims`` on (X, Y); return ``(params, costs)``, one cost per epoch.
-
-    ``optimizer`` is "gd", "momentum" or "adam"; ``decay`` is None or a function
-    ``decay(learning_rate0, epoch_num, decay_rate, time_interval)`` (``schedule_lr_decay``),
-    called once at the start of every epoch, epochs counted from 1. The cost of an epoch
-    is the mean over its m examples: sum of J{t} * (examples in mini-batch t), over m.
-    """
-    if optimizer not in OPTIMIZER_NAMES:
-        raise ValueError(f"optimizer == {optimizer!r}, must be one of {', '.join(map(repr, OPTIMIZER_NAMES))}")
-    rng = np.random.default_rng(seed)          # one generator: the weights, then every shuffle
-    params = initialize_parameters(layer_dims, seed=rng)
-    m = X.shape[1]
-    t = 0                                      # Adam's step counter, over the whole run
-    if optimizer == "momentum":
-        v = initialize_velocity(params)
-    elif optimizer == "adam":
-        v, s = initialize_adam(params)
-    learning_rate0 = learning_rate
-    costs = []
-    for epoch_num in range(1, num_epochs + 1):
-        if decay is not None:
-            learning_rate = decay(learning_rate0, epoch_num, decay_rate, time_interval)
-        cost_total = 0.0
-        for X_t, Y_t in random_mini_batches(X, Y, mini_batch_size, rng):
-            cost, grads = cost_and_grads(X_t, Y_t, params)
-            cost_total += cost * X_t.shape[1]
-            if optimizer == "gd":
-                for key in params:
-                    params[key] = params[key] - learning_rate * grads[key]
-            elif optimizer == "momentum":
-                params, v = update_parameters_with_momentum(params, grads, v, beta, learning_rate)
-            else:
-                t = t + 1
-                params, v, s = update_parameters_with_adam(params, grads, v, s, t, learning_rate,
-                                                           beta1, beta2, epsilon)
-        costs.append(cost_total / m)
-    return params, costs

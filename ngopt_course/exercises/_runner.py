@@ -13,7 +13,8 @@ In the main thread (where notebooks run their cells) a ``SIGALRM`` timer raises
 every 50 ms, so code that swallows the exception with a bare ``except:`` is stopped
 again (code that catches *everything*, ``except:`` or ``except BaseException:``, inside
 an endless loop can still swallow it every time, as it would swallow the kernel's
-interrupt button). Elsewhere (another thread, Windows, a timer already in use) a ``sys.settrace``
+interrupt button). An alarm someone else set (pytest-timeout's) is kept and handed back. Elsewhere
+(another thread, Windows, SIGALRM ignored or a timer without a handler) a ``sys.settrace``
 tracer checks the clock on every bytecode of the learner's frames instead; it is
 slower and cannot interrupt a single long C call, which the course's cases never make.
 """
@@ -55,21 +56,37 @@ class TimeLimitExceeded(BaseException):
 def _alarm_available():
     if not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
         return False
-    if signal.getsignal(signal.SIGALRM) not in (signal.SIG_DFL, None):
-        return False  # someone else's handler: leave it alone
-    return signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+    previous = signal.getsignal(signal.SIGALRM)
+    if previous in (signal.SIG_DFL, None):
+        return signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+    # Someone else's Python handler (pytest-timeout's, say): the timer is shared, theirs
+    # is handed back afterwards with the time it had left. SIG_IGN: leave it alone.
+    return callable(previous)
 
 
 @contextlib.contextmanager
 def _alarm_limit(seconds):
+    """SIGALRM after ``seconds``, then every 50 ms; an alarm already set by someone else
+    (its handler and the time it has left) is kept: it fires at its own time, through its
+    own handler, and is set again for the time it has left when the limit ends."""
     armed = [True]
+    start = time.monotonic()
+    ours = start + seconds
+    theirs_delay, theirs_interval = signal.getitimer(signal.ITIMER_REAL)
+    theirs = [start + theirs_delay if theirs_delay > 0 else None]   # their next alarm, if any
 
     def on_alarm(signum, frame):
-        if armed[0]:
+        now = time.monotonic()
+        if theirs[0] is not None and now >= theirs[0]:
+            theirs[0] = theirs[0] + theirs_interval if theirs_interval > 0 else None
+            if callable(previous):
+                previous(signum, frame)  # their alarm's time came: their handler decides
+        if armed[0] and now >= ours - 0.001:
             raise TimeLimitExceeded
 
     previous = signal.signal(signal.SIGALRM, on_alarm)
-    signal.setitimer(signal.ITIMER_REAL, seconds, 0.05)
+    first = ours if theirs[0] is None else min(ours, theirs[0])
+    signal.setitimer(signal.ITIMER_REAL, max(first - time.monotonic(), 1e-6), 0.05)
     try:
         yield
     finally:
@@ -78,6 +95,8 @@ def _alarm_limit(seconds):
                 armed[0] = False
                 signal.setitimer(signal.ITIMER_REAL, 0.0, 0.0)
                 signal.signal(signal.SIGALRM, previous)
+                if theirs[0] is not None:  # theirs again, with the time it has left
+                    signal.setitimer(signal.ITIMER_REAL, max(theirs[0] - time.monotonic(), 1e-6), theirs_interval)
                 break
             except TimeLimitExceeded:
                 continue
@@ -134,8 +153,13 @@ def _library_dirs():
 _LIBRARY_DIRS = _library_dirs()
 
 
+#: Code objects of the standard library that have no file: frozen modules (``abc``'s
+#: ``__instancecheck__``, met by every isinstance on an ABC) and numpy's dispatch shims.
+_NO_FILE = ("<frozen ", "<__array_function__ internals>")
+
+
 def _is_library(filename):
-    return os.path.abspath(filename).startswith(_LIBRARY_DIRS)
+    return filename.startswith(_NO_FILE) or os.path.abspath(filename).startswith(_LIBRARY_DIRS)
 
 
 def learner_line(tb):

@@ -223,7 +223,7 @@ def run_minibatch_gd(X, Y, learning_rate, *, num_epochs=30, mini_batch_size=10,
     X, Y : arrays of shape (1, m)
     learning_rate : float or callable
         A fixed alpha (> 0), or a schedule ``epoch_num -> alpha`` called with the epoch
-        counted from 1, e.g. ``lambda e: inverse_time_decay(0.2, 1.0, e)``.
+        counted from 1, e.g. ``lambda e: inverse_time_decay(0.2, e, 1.0)``.
     num_epochs : int, default 30
     mini_batch_size : int, default 10
     start : (float, float), default (-1.0, 4.0)

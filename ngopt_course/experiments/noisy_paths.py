@@ -157,7 +157,7 @@ def optimizer_noise_paths(X, Y, *, num_epochs=30, mini_batch_size=10, gd_learnin
     Gradient descent and momentum share one alpha (in the lecture's (1 - beta) form a
     steady gradient moves both equally far per step); Adam and Adam with decay share
     theirs, the decayed one following ``inverse_time_decay(adam_learning_rate,
-    decay_rate, epoch_num)``. Every run gets the same shuffles (same seed).
+    epoch_num, decay_rate)``. Every run gets the same shuffles (same seed).
 
     Returns
     -------
@@ -173,7 +173,7 @@ def optimizer_noise_paths(X, Y, *, num_epochs=30, mini_batch_size=10, gd_learnin
         "adam": run_minibatch_optimizer(X, Y, Adam(adam_learning_rate), seed=seed, **common),
         "adam_decay": run_minibatch_optimizer(
             X, Y, Adam(adam_learning_rate), seed=seed,
-            schedule=lambda e: inverse_time_decay(adam_learning_rate, decay_rate, e), **common),
+            schedule=lambda e: inverse_time_decay(adam_learning_rate, e, decay_rate), **common),
     }
 
 

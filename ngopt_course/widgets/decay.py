@@ -103,7 +103,7 @@ class DecayExplorer(Explorer):
         e = self._epochs
         rates = {
             "constant": np.full(e.shape, float(learning_rate0)),
-            "inverse_time": inverse_time_decay(learning_rate0, decay_rate, e),
+            "inverse_time": inverse_time_decay(learning_rate0, e, decay_rate),
             "exponential": exponential_decay(learning_rate0, e),
             "inverse_sqrt": inverse_sqrt_decay(learning_rate0, k, e),
             "staircase": staircase_decay(learning_rate0, STAIRCASE_DROP, EPOCHS_PER_DROP, e),
