@@ -220,10 +220,6 @@ def test_modules_open_with_the_lectures_code(module):
 # Private names imported today by the modules other helpers are rewriting (issue 23):
 # remove an entry when its import is gone (the test below fails on a stale entry).
 KNOWN_PRIVATE_IMPORTS = {
-    # exercises/: the "exercises" helper's one-module-per-exercise work
-    "exercises/_loop_check.py imports _array_difference from exercises._compare",
-    "exercises/_network_check.py imports _array_difference from exercises._compare",
-    "exercises/_network_mistakes.py imports _m from exercises._mistakes",
     # widgets/: the "widgets" helper's one-redraw-machinery work
     "widgets/ewa.py imports _line_effects from plots.ewa",
 }

@@ -14,7 +14,7 @@ import numpy as np
 
 from ._result import fmt
 
-__all__ = ["Outputs", "normalise", "differences", "blew_up", "RTOL", "ATOL"]
+__all__ = ["Outputs", "normalise", "differences", "array_difference", "blew_up", "RTOL", "ATOL"]
 
 RTOL = 1e-6  # relative tolerance; correct implementations agree to ~1e-13
 ATOL = 1e-9  # absolute tolerance, as a fraction of the largest expected magnitude
@@ -109,7 +109,7 @@ def _index(idx):
     return "" if idx == () else f" at index {idx[0] if len(idx) == 1 else idx}"
 
 
-def _array_difference(name, actual, expected):
+def array_difference(name, actual, expected):
     if actual.shape != expected.shape:
         hint = " (transposed?)" if actual.shape == expected.shape[::-1] and actual.ndim == 2 else ""
         return f"{name} has shape {actual.shape}, expected {expected.shape}{hint}"
@@ -143,5 +143,5 @@ def differences(spec, actual, expected):
         want = "one number (a float)" if expected[0].ndim == 0 else f"an array of shape {expected[0].shape}, one rate per epoch"
         got = "one number" if actual[0].ndim == 0 else f"an array of shape {actual[0].shape}"
         return [f"Expected {want}; yours is {got}"]
-    found = [_array_difference(n, a, e) for n, a, e in zip(spec.names, actual, expected)]
+    found = [array_difference(n, a, e) for n, a, e in zip(spec.names, actual, expected)]
     return [d for d in found if d]

@@ -25,7 +25,7 @@ from . import _network_references as refs
 from .catalogue import REGISTRY
 from ..minibatch import iter_mini_batches, num_mini_batches
 from ..nn import cost_and_grads as _package_cost_and_grads, initialize_parameters as _package_init
-from ._compare import _array_difference
+from ._compare import array_difference
 from ._loop_rules import Run, first_match
 from ._result import CheckResult
 from ._runner import TimeLimitExceeded, describe_exception, output_lines, run, timeout_text
@@ -195,11 +195,11 @@ def _compare(value, expected_params, expected_costs, unit):
     if costs.shape != np.shape(expected_costs):
         diffs.append(f"costs has {costs.size} values; expected {len(expected_costs)} ({unit})")
     else:
-        d = _array_difference("costs", costs, np.asarray(expected_costs, dtype=float))
+        d = array_difference("costs", costs, np.asarray(expected_costs, dtype=float))
         if d:
             diffs.append(d)
     for k in expected_params:
-        d = _array_difference(f"params['{k}']", params[k], expected_params[k])
+        d = array_difference(f"params['{k}']", params[k], expected_params[k])
         if d:
             diffs.append(d)
     return diffs

@@ -20,7 +20,7 @@ from collections.abc import Mapping
 import numpy as np
 
 from .catalogue import REGISTRY
-from ._compare import _array_difference, blew_up as _blew_up_arrays, Outputs
+from ._compare import array_difference, blew_up as _blew_up_arrays, Outputs
 from ._network_mistakes import NETWORK_ALTERNATIVES, NETWORK_MISTAKES
 from ._fixed import fixed_argument_mistakes
 from ._result import CheckResult
@@ -134,7 +134,7 @@ def _differences(outs, actual, expected):
             if arr.dtype.kind not in "fiub":
                 found.append(f"{out}['{key}'] is not an array of numbers")
                 continue
-            d = _array_difference(f"{out}['{key}']", arr, np.asarray(e[key], dtype=float))
+            d = array_difference(f"{out}['{key}']", arr, np.asarray(e[key], dtype=float))
             if d:
                 found.append(d)
     return found
