@@ -5,10 +5,14 @@ import re
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
 
 import pytest
 
+from ngopt_course import editions
 from ngopt_course.editions import EditionError, learner_markdown, learner_notebook, learner_source, main
+
+COURSE = sorted((Path(__file__).resolve().parents[1] / "notebooks").glob("*.ipynb"))
 
 nbformat = pytest.importorskip("nbformat")
 
@@ -163,7 +167,9 @@ def course(tmp_path):
 def test_learner_edition_is_written_clean_and_valid(course, tmp_path, capsys):
     out = tmp_path / "learner"
     assert main(["learner", "--out", str(out), str(course / "00_welcome.ipynb"), str(course / "01_ewa.ipynb")]) == 0
-    assert "wrote the learner edition of 2 notebook(s)" in capsys.readouterr().out
+    said = capsys.readouterr().out
+    assert said.splitlines() == ["wrote 00_welcome.ipynb", "wrote 01_ewa.ipynb",
+                                 f"the learner edition of 2 notebook(s) in {out}: 2 written"]
     nb = nbformat.read(out / "01_ewa.ipynb", as_version=4)
     nbformat.validate(nb)
     assert nb.metadata["ngopt_edition"] == "learner"
@@ -202,17 +208,26 @@ def test_marker_error_names_the_notebook_and_writes_nothing(course, tmp_path, ca
     assert "1 notebook(s), 1 fenced solution(s): markers are well formed" in capsys.readouterr().out
 
 
-def test_default_notebooks_folder_and_module_entry_point(course, tmp_path):
+def test_default_notebooks_are_the_courses_and_module_entry_point(tmp_path):
+    # From any folder, with no notebooks named: the course's own (the checkout's notebooks/
+    # here; an installed wheel's ngopt_course/course/, tests/test_wheel_install.py).
     out = tmp_path / "learner"
-    run = subprocess.run([sys.executable, "-m", "ngopt_course.editions", "learner", "--out", str(out)],
-                         cwd=course.parent, capture_output=True, text=True)
-    assert run.returncode == 0, run.stderr
-    assert sorted(p.name for p in out.iterdir()) == ["00_welcome.ipynb", "01_ewa.ipynb"]
     empty = tmp_path / "elsewhere"
     empty.mkdir()
     run = subprocess.run([sys.executable, "-m", "ngopt_course.editions", "learner", "--out", str(out)],
                          cwd=empty, capture_output=True, text=True)
-    assert run.returncode == 2 and "no notebooks given and none found in ./notebooks" in run.stderr
+    assert run.returncode == 0, run.stderr
+    assert sorted(p.name for p in out.iterdir()) == [p.name for p in COURSE]
+    assert run.stdout.splitlines()[0] == f"wrote {COURSE[0].name}"
+
+
+def test_missing_course_notebooks_say_where_they_were_looked_for(tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(editions, "PACKAGED_COURSE", tmp_path / "site" / "ngopt_course" / "course")
+    monkeypatch.setattr(editions, "_CHECKOUT_NOTEBOOKS", tmp_path / "nothing" / "notebooks")
+    assert main(["learner", "--out", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err
+    assert "the course's notebooks are missing" in err and str(tmp_path / "site") in err
+    assert not (tmp_path / "out").exists()
 
 
 def test_learner_notebook_does_not_change_its_input():
