@@ -505,8 +505,10 @@ def main(argv=None):
         said = ", ".join(f"{n} {word}" for action, word in words.items()
                          if (n := sum(u.action == action for u in updates)))
         print(f"the learner edition of {len(updates)} notebook(s) in {out}: {said}")
-        if args.command == "start" and not args.no_lab:
-            return _open_lab(out)
+        if args.command == "start":
+            if not args.no_lab:
+                return _open_lab(out)
+            print(f"open it with: jupyter lab {out / '00_welcome.ipynb'}")
     except EditionError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
