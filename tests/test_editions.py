@@ -261,6 +261,7 @@ def _text(cell):
     return "\n".join(parts)
 
 
+@pytest.mark.notebooks
 def test_learner_edition_runs_and_reports_not_done(course, tmp_path):
     out = tmp_path / "learner"
     assert main(["learner", "--out", str(out), str(course / "01_ewa.ipynb")]) == 0
@@ -278,6 +279,7 @@ def test_learner_edition_runs_and_reports_not_done(course, tmp_path):
     assert _text(nb.cells[7]) == "the kernel carries on\n"
 
 
+@pytest.mark.notebooks
 def test_solution_edition_passes_its_check(course):
     nb = _execute(course / "01_ewa.ipynb")
     assert "ewa: passed all 8 cases" in _text(nb.cells[3]) and "ngopt-check-pass" in _text(nb.cells[3])
