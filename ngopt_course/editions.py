@@ -243,10 +243,6 @@ def course_notebooks():
                        f"notebooks on the command line")
 
 
-def _default_notebooks():
-    return course_notebooks()
-
-
 def check_notebooks(paths):
     """Validate the markers of every notebook; return the number of fenced solutions."""
     count = 0
