@@ -458,3 +458,16 @@ def test_start_writes_the_course_and_says_how_to_open_it(tmp_path, capsys, monke
     out = capsys.readouterr().out.splitlines()
     assert out[-2:] == [f"the learner edition of {len(COURSE)} notebook(s) in my-course: {len(COURSE)} written",
                         f"open it with: jupyter lab {Path('my-course', '00_welcome.ipynb')}"]
+
+
+def test_start_opens_the_first_notebook_in_jupyterlab(tmp_path, capsys, monkeypatch):
+    calls = []
+    monkeypatch.setattr(editions.subprocess, "call", lambda command: calls.append(command) or 0)
+    monkeypatch.chdir(tmp_path)
+    assert main(["start", "course"]) == 0
+    assert calls == [[sys.executable, "-m", "jupyterlab", str(Path("course", "00_welcome.ipynb"))]]
+    assert capsys.readouterr().out.splitlines()[-1] == "opening JupyterLab: " + " ".join(calls[0])
+    # A second start writes nothing and opens it again.
+    before = {p.name: p.read_bytes() for p in (tmp_path / "course").iterdir()}
+    assert main(["start", "course"]) == 0
+    assert {p.name: p.read_bytes() for p in (tmp_path / "course").iterdir()} == before and len(calls) == 2
