@@ -11,6 +11,11 @@ read with ``allow_pickle=False`` (a pickle inside a file can run code), and writ
 atomically: to a temporary file in the same folder, then renamed over the old one, so a
 save that fails half-way (full disk, stop button) leaves the previous checkpoint intact.
 
+A save never replaces a file it did not make: an existing file is replaced only when
+this Python session wrote it or resumed from it (and it has not changed since), as
+``train(checkpoint=...)`` does epoch after epoch, or with ``overwrite=True``. Anything
+else, say yesterday's 500-epoch run, is refused with an error naming the file.
+
 ``History`` lives here because a checkpoint stores it; ``ngopt_course.training``
 re-exports it.
 """
@@ -195,8 +200,39 @@ def _json_hook(obj):
 # Saving
 # ---------------------------------------------------------------------------
 
-def save_checkpoint(path, checkpoint):
-    """Write ``checkpoint`` to ``path`` (an ``.npz`` file) atomically.
+# Files this session wrote or resumed from: path -> (size, mtime_ns) as it left them. Only
+# these are replaced without overwrite=True (train saves into its own file every epoch).
+_OWN_FILES = {}
+
+
+def _signature(path):
+    st = os.stat(path)
+    return st.st_size, st.st_mtime_ns
+
+
+def _remember(path):
+    try:
+        _OWN_FILES[os.path.abspath(path)] = _signature(path)
+    except OSError:
+        pass
+
+
+def _check_may_replace(path, overwrite):
+    if overwrite or not os.path.lexists(path):
+        return
+    if os.path.isdir(path):
+        raise IsADirectoryError(f"checkpoint path {str(path)!r} is a folder; give a file name, e.g. 'run.npz'")
+    mine = _OWN_FILES.get(os.path.abspath(path))
+    if mine is not None and mine == _signature(path):
+        return
+    raise FileExistsError(
+        f"refusing to replace {str(path)!r}: the file exists and this session did not write it (or it "
+        f"changed since). Pass overwrite=True to save_checkpoint to replace it, resume from it with "
+        f"train(resume_from=...) to continue it, or choose another file name")
+
+
+def save_checkpoint(path, checkpoint, *, overwrite=False):
+    """Write ``checkpoint`` to ``path`` (an ``.npz`` file) atomically, never over someone else's file.
 
     The arrays go to a temporary file next to ``path``, which is flushed to disk and
     then renamed over ``path`` (``os.replace``, atomic on one file system). If anything
@@ -208,10 +244,22 @@ def save_checkpoint(path, checkpoint):
     path : str or os.PathLike
         Written as given (no ``.npz`` is appended); a missing folder is created.
     checkpoint : Checkpoint
+    overwrite : bool, default False
+        An existing ``path`` is replaced only if this session wrote it (a run saving
+        epoch after epoch) or loaded it with ``load_checkpoint`` (a resumed run saving
+        its continuation), and it has not changed since; or if ``overwrite=True``.
+
+    Raises
+    ------
+    FileExistsError
+        ``path`` exists and may not be replaced (see ``overwrite``); nothing is written.
     """
     path = check_path(path)
     if not isinstance(checkpoint, Checkpoint):
         raise TypeError(f"checkpoint must be a Checkpoint, got {type(checkpoint).__name__}")
+    if not isinstance(overwrite, bool):
+        raise TypeError(f"overwrite must be True or False, got {overwrite!r}")
+    _check_may_replace(path, overwrite)
     arrays = _to_arrays(checkpoint)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
@@ -221,6 +269,7 @@ def save_checkpoint(path, checkpoint):
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, path)
+        _remember(path)
     except BaseException:
         # BaseException: the stop button (KeyboardInterrupt) must not leave litter either.
         try:
@@ -295,9 +344,11 @@ def load_checkpoint(path):
                 f".npz checkpoint ({type(err).__name__}: {err})"
             ) from err
     try:
-        return _from_arrays(arrays)
+        checkpoint = _from_arrays(arrays)
     except CheckpointError as err:
         raise CheckpointError(f"checkpoint {str(path)!r}: {err}") from None
+    _remember(path)  # resuming from it: the run may save its continuation here
+    return checkpoint
 
 
 def _from_arrays(arrays):

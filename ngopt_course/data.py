@@ -326,7 +326,7 @@ def checkout_london_csvs():
             root / "ngopt_course" / "package_data" / "london_temperatures.csv")
 
 
-def write_london_csv(path, seed=LONDON_SEED):
+def write_london_csv(path, seed=LONDON_SEED, *, overwrite=False):
     """Write the synthetic year to a CSV file with its provenance header.
 
     Parameters
@@ -336,6 +336,9 @@ def write_london_csv(path, seed=LONDON_SEED):
         package must never write into its own folder; in a checkout,
         ``checkout_london_csvs()`` names the committed copies.
     seed : int, default LONDON_SEED
+    overwrite : bool, default False
+        Replace ``path`` if it exists. Without it an existing file is left as it is and
+        ``FileExistsError`` names it.
 
     Returns
     -------
@@ -344,6 +347,11 @@ def write_london_csv(path, seed=LONDON_SEED):
     """
     path = check_path(path)
     seed = check_int(seed, "seed", min_val=0)
+    if not isinstance(overwrite, bool):
+        raise TypeError(f"overwrite must be True or False, got {overwrite!r}")
+    if path.exists() and not overwrite:
+        raise FileExistsError(f"refusing to replace {str(path)!r}: it exists. Pass overwrite=True "
+                              f"(--overwrite on the command line) to replace it, or choose another file")
     days, temps_c = generate_london_temperatures(seed=seed, unit="C")
     temps_f = _to_unit(temps_c, "F")
     rows = [

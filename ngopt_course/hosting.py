@@ -5,10 +5,12 @@ names one. The course does not know where it is published: ``REPOSITORY`` holds 
 placeholder ``OWNER/REPO``. Whoever publishes the course (or a fork of it) sets
 ``REPOSITORY`` (and ``BRANCH``) here once, then runs::
 
-    python -m ngopt_course.hosting colab-cell notebooks/*.ipynb   # each notebook's first code cell
-    python -m ngopt_course.hosting readme README.md               # README's "Open without installing"
+    python -m ngopt_course.hosting colab-cell --write notebooks/*.ipynb   # each notebook's first code cell
+    python -m ngopt_course.hosting readme --write README.md               # README's "Open without installing"
 
-Both are idempotent: run them again and nothing changes. ``tests/test_hosting.py``
+Both are idempotent: run them again and nothing changes. Without ``--write`` they only
+say which files would change (and exit with 1 if any would): a file someone edited is
+never rewritten unless told. ``tests/test_hosting.py``
 checks that the notebooks and README agree with the settings here.
 
 The setup cell must run before the course is installed, so it cannot import anything
@@ -176,11 +178,11 @@ def readme_section(notebooks, repository=REPOSITORY, branch=BRANCH):
         f"These links point to `{repository}` (branch `{branch}`), set in "
         "`ngopt_course/hosting.py`."
         + (" **`OWNER/REPO` is a placeholder: replace it with your fork** (set `REPOSITORY` "
-           "there, then run `python -m ngopt_course.hosting readme README.md` and "
-           "`python -m ngopt_course.hosting colab-cell notebooks/*.ipynb`)."
+           "there, then run `python -m ngopt_course.hosting readme --write README.md` and "
+           "`python -m ngopt_course.hosting colab-cell --write notebooks/*.ipynb`)."
            if repository == "OWNER/REPO" else
-           " After changing it, run `python -m ngopt_course.hosting readme README.md` and "
-           "`python -m ngopt_course.hosting colab-cell notebooks/*.ipynb`."),
+           " After changing it, run `python -m ngopt_course.hosting readme --write README.md` and "
+           "`python -m ngopt_course.hosting colab-cell --write notebooks/*.ipynb`."),
         "",
         "What was and was not tried: neither mybinder.org nor Colab can be reached from where the "
         "course is developed, so no link here has been opened and neither service has run the "
@@ -214,7 +216,11 @@ def update_readme(text, notebooks, repository=REPOSITORY, branch=BRANCH):
 
 
 def main(argv=None):
-    """``python -m ngopt_course.hosting colab-cell NOTEBOOK... | readme README [--notebooks DIR]``."""
+    """``python -m ngopt_course.hosting colab-cell [--write] NOTEBOOK... | readme [--write] README [--notebooks DIR]``.
+
+    Without ``--write`` nothing is written: each file is reported as "would update" or
+    "unchanged", and the exit status is 1 when one would change (a check for CI).
+    """
     parser = argparse.ArgumentParser(prog="python -m ngopt_course.hosting", description=__doc__.split("\n")[0])
     commands = parser.add_subparsers(dest="command", required=True)
     cell = commands.add_parser("colab-cell", help="put the Colab setup cell first in each notebook")
@@ -223,28 +229,42 @@ def main(argv=None):
     readme.add_argument("readme", type=Path)
     readme.add_argument("--notebooks", type=Path, default=None,
                         help="folder of the notebooks (default: notebooks/ beside README)")
+    for command in (cell, readme):
+        command.add_argument("--write", action="store_true",
+                             help="rewrite the files in place (without it: only say which would change)")
     args = parser.parse_args(argv)
+    pending = False
+
+    def report(path, changed):
+        nonlocal pending
+        if not changed:
+            print(f"unchanged {path}")
+        elif args.write:
+            print(f"updated {path}")
+        else:
+            pending = True
+            print(f"would update {path} (run again with --write to rewrite it)")
+
     if args.command == "colab-cell":
         import nbformat
 
         for path in args.notebooks:
             nb = nbformat.read(path, as_version=4)
-            if add_colab_cell(nb):
+            changed = add_colab_cell(nb)
+            if changed and args.write:
                 nbformat.write(nb, path, version=4)
-                print(f"updated {path}")
-            else:
-                print(f"unchanged {path}")
-        return 0
+            report(path, changed)
+        return 1 if pending else 0
     folder = args.notebooks or args.readme.parent / NOTEBOOK_FOLDER
     names = sorted(p.name for p in folder.glob("*.ipynb"))
     if not names:
         parser.error(f"--notebooks: no notebooks in {folder}")
     text = args.readme.read_text(encoding="utf-8")
     new = update_readme(text, names)
-    if new != text:
+    if new != text and args.write:
         args.readme.write_text(new, encoding="utf-8")
-    print(f"{'updated' if new != text else 'unchanged'} {args.readme}")
-    return 0
+    report(args.readme, new != text)
+    return 1 if pending else 0
 
 
 if __name__ == "__main__":

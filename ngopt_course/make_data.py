@@ -2,7 +2,8 @@
 with ``python -m`` does not re-import a module the package has already imported).
 
     python -m ngopt_course.make_data --write-london          # in a checkout: both committed copies
-    python -m ngopt_course.make_data --write-london PATH     # anywhere: the file PATH
+    python -m ngopt_course.make_data --write-london PATH     # anywhere: the file PATH (a new one;
+                                                             #   --overwrite replaces an existing one)
     python -m ngopt_course.make_data --large                 # build the m = 5,000,000 set in the cache
 """
 
@@ -30,6 +31,10 @@ def main(argv=None):
              "rewrite its two committed copies"
              + (f" ({committed[0]} and {committed[1]})" if committed else " (this install is not a checkout)"),
     )
+    parser.add_argument("--overwrite", action="store_true",
+                        help="let --write-london PATH replace an existing file (without it an existing "
+                             "file is kept and the command stops with an error; the committed copies of a "
+                             "checkout are always rewritten: git keeps their history)")
     parser.add_argument("--seed", type=int, default=LONDON_SEED, help="seed for --write-london")
     parser.add_argument(
         "--large", action="store_true",
@@ -47,9 +52,15 @@ def main(argv=None):
             "give a file, e.g. --write-london london_temperatures.csv"
         )
     if args.write_london is not None:
-        targets = committed if args.write_london is _NO_PATH else (args.write_london,)
+        # Without PATH the targets are the checkout's committed copies: rewriting them is
+        # what the command is for, and git keeps what they were.
+        committed_copies = args.write_london is _NO_PATH
+        targets = committed if committed_copies else (args.write_london,)
         for target in targets:
-            print(f"wrote {write_london_csv(target, seed=args.seed)}")
+            try:
+                print(f"wrote {write_london_csv(target, seed=args.seed, overwrite=committed_copies or args.overwrite)}")
+            except FileExistsError as err:
+                parser.error(str(err))
     if args.large:
         large_dataset()
         for path in large_dataset_paths():

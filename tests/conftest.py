@@ -37,3 +37,36 @@ def no_pyplot_figures_left():
     before = plt.get_fignums()
     yield
     assert plt.get_fignums() == before
+
+# The tests that execute notebooks (nbval's cells, both editions, the wheel, the site, the
+# browser) carry the marker ``notebooks``, so the inner loop can leave them out:
+#     python -m pytest -m "not notebooks"
+# CI runs everything (README's test command has no -m). A test file that starts kernels
+# or a browser belongs here, or marks its tests itself.
+NOTEBOOK_TEST_FILES = {
+    "test_learner_edition.py",    # both editions of every notebook with exercises
+    "test_notebooks_run.py",      # the whole course, headless, timed
+    "test_small_memory.py",       # notebook 01 with a small machine's m
+    "test_wheel_install.py",      # the learner edition from an installed wheel
+}
+
+
+# Tests without a notebook that still take tens of seconds each (``slow``, like the
+# training runs of test_training.py that mark themselves): the inner loop,
+#     python -m pytest -m "not notebooks and not slow"
+# leaves them out too.
+SLOW_TESTS = {
+    "test_widgets_stress.py::test_two_hundred_rapid_changes",   # 200 redraws of every explorer
+}
+
+
+def pytest_collection_modifyitems(config, items):
+    import pytest
+
+    for item in items:
+        path = item.path
+        if (path.suffix == ".ipynb" or path.name in NOTEBOOK_TEST_FILES
+                or item.get_closest_marker("browser") is not None):
+            item.add_marker(pytest.mark.notebooks)
+        if f"{path.name}::{getattr(item, 'originalname', item.name)}" in SLOW_TESTS:
+            item.add_marker(pytest.mark.slow)

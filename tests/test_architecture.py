@@ -102,7 +102,7 @@ LAYERS = {
     "widgets": (6, "widgets"),
     # The learning layer sits apart: it may import anything below presentation (plots),
     # and nothing but itself may import it.
-    "exercises": (4, "learning"), "editions": (4, "learning"),
+    "exercises": (4, "learning"), "editions": (4, "learning"), "progress": (4, "learning"),
     # Tooling beside editions: writes the Colab setup cell and README's Binder/Colab links.
     "hosting": (4, "learning"),
 }

@@ -5,10 +5,14 @@ import re
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
 
 import pytest
 
+from ngopt_course import editions
 from ngopt_course.editions import EditionError, learner_markdown, learner_notebook, learner_source, main
+
+COURSE = sorted((Path(__file__).resolve().parents[1] / "notebooks").glob("*.ipynb"))
 
 nbformat = pytest.importorskip("nbformat")
 
@@ -163,7 +167,9 @@ def course(tmp_path):
 def test_learner_edition_is_written_clean_and_valid(course, tmp_path, capsys):
     out = tmp_path / "learner"
     assert main(["learner", "--out", str(out), str(course / "00_welcome.ipynb"), str(course / "01_ewa.ipynb")]) == 0
-    assert "wrote the learner edition of 2 notebook(s)" in capsys.readouterr().out
+    said = capsys.readouterr().out
+    assert said.splitlines() == ["wrote 00_welcome.ipynb", "wrote 01_ewa.ipynb",
+                                 f"the learner edition of 2 notebook(s) in {out}: 2 written"]
     nb = nbformat.read(out / "01_ewa.ipynb", as_version=4)
     nbformat.validate(nb)
     assert nb.metadata["ngopt_edition"] == "learner"
@@ -202,17 +208,26 @@ def test_marker_error_names_the_notebook_and_writes_nothing(course, tmp_path, ca
     assert "1 notebook(s), 1 fenced solution(s): markers are well formed" in capsys.readouterr().out
 
 
-def test_default_notebooks_folder_and_module_entry_point(course, tmp_path):
+def test_default_notebooks_are_the_courses_and_module_entry_point(tmp_path):
+    # From any folder, with no notebooks named: the course's own (the checkout's notebooks/
+    # here; an installed wheel's ngopt_course/course/, tests/test_wheel_install.py).
     out = tmp_path / "learner"
-    run = subprocess.run([sys.executable, "-m", "ngopt_course.editions", "learner", "--out", str(out)],
-                         cwd=course.parent, capture_output=True, text=True)
-    assert run.returncode == 0, run.stderr
-    assert sorted(p.name for p in out.iterdir()) == ["00_welcome.ipynb", "01_ewa.ipynb"]
     empty = tmp_path / "elsewhere"
     empty.mkdir()
     run = subprocess.run([sys.executable, "-m", "ngopt_course.editions", "learner", "--out", str(out)],
                          cwd=empty, capture_output=True, text=True)
-    assert run.returncode == 2 and "no notebooks given and none found in ./notebooks" in run.stderr
+    assert run.returncode == 0, run.stderr
+    assert sorted(p.name for p in out.iterdir()) == [p.name for p in COURSE]
+    assert run.stdout.splitlines()[0] == f"wrote {COURSE[0].name}"
+
+
+def test_missing_course_notebooks_say_where_they_were_looked_for(tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(editions, "PACKAGED_COURSE", tmp_path / "site" / "ngopt_course" / "course")
+    monkeypatch.setattr(editions, "_CHECKOUT_NOTEBOOKS", tmp_path / "nothing" / "notebooks")
+    assert main(["learner", "--out", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err
+    assert "the course's notebooks are missing" in err and str(tmp_path / "site") in err
+    assert not (tmp_path / "out").exists()
 
 
 def test_learner_notebook_does_not_change_its_input():
@@ -246,6 +261,7 @@ def _text(cell):
     return "\n".join(parts)
 
 
+@pytest.mark.notebooks
 def test_learner_edition_runs_and_reports_not_done(course, tmp_path):
     out = tmp_path / "learner"
     assert main(["learner", "--out", str(out), str(course / "01_ewa.ipynb")]) == 0
@@ -263,6 +279,7 @@ def test_learner_edition_runs_and_reports_not_done(course, tmp_path):
     assert _text(nb.cells[7]) == "the kernel carries on\n"
 
 
+@pytest.mark.notebooks
 def test_solution_edition_passes_its_check(course):
     nb = _execute(course / "01_ewa.ipynb")
     assert "ewa: passed all 8 cases" in _text(nb.cells[3]) and "ngopt-check-pass" in _text(nb.cells[3])
@@ -305,3 +322,152 @@ def test_every_exercise_heading_states_its_difficulty():
         assert headings, name
         for heading in headings:
             assert any(w in heading for w in ("(a warm-up", "a full function", "(the whole loop)")), heading
+
+
+# ---------------------------------------------------------------------------
+# A learner's folder: kept, updates beside, overwrite only after a backup
+# ---------------------------------------------------------------------------
+
+def _bytes(folder):
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+
+
+def _solve(path):
+    """What a learner does: write the body of ewa, and run the notebook (an output)."""
+    nb = nbformat.read(path, as_version=4)
+    nb.cells[2].source = nb.cells[2].source.replace('raise NotImplementedError("Exercise: write the body of ewa")',
+                                                    "return theta")
+    nb.cells[3].outputs = [nbformat.v4.new_output("stream", text="my run\n")]
+    nbformat.write(nb, path)
+
+
+def _newer_course(course):
+    nb = nbformat.read(course / "01_ewa.ipynb", as_version=4)
+    nb.cells.append(nbformat.v4.new_markdown_cell("A new paragraph of the course."))
+    nbformat.write(nb, course / "01_ewa.ipynb")
+
+
+def test_the_written_notebook_records_the_hash_of_its_cells(course, tmp_path):
+    out = tmp_path / "learner"
+    assert main(["learner", "--out", str(out), str(course / "01_ewa.ipynb")]) == 0
+    nb = json.loads((out / "01_ewa.ipynb").read_text())
+    assert nb["metadata"]["ngopt_course"]["learner_sha256"] == editions.cells_sha256(nb)
+    # outputs and metadata do not count, a cell's source does
+    nb["cells"][3]["outputs"] = [{"output_type": "stream", "name": "stdout", "text": "x"}]
+    nb["metadata"]["kernelspec"] = {"name": "other"}
+    assert editions.cells_sha256(nb) == nb["metadata"]["ngopt_course"]["learner_sha256"]
+    nb["cells"][2]["source"] += "\n# mine"
+    assert editions.cells_sha256(nb) != nb["metadata"]["ngopt_course"]["learner_sha256"]
+
+
+def test_a_newer_course_arrives_beside_the_learners_notebook(course, tmp_path, capsys):
+    out = tmp_path / "learner"
+    notebooks = [str(course / "00_welcome.ipynb"), str(course / "01_ewa.ipynb")]
+    assert main(["learner", "--out", str(out), *notebooks]) == 0
+    _solve(out / "01_ewa.ipynb")
+    (out / "00_welcome.ipynb").unlink()                                  # deleted: it comes back
+    worked = (out / "01_ewa.ipynb").read_bytes()
+    _newer_course(course)
+    capsys.readouterr()
+    assert main(["learner", "--out", str(out), *notebooks]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        "wrote 00_welcome.ipynb",
+        "kept 01_ewa.ipynb (you changed it); the course's newer version is beside it: 01_ewa.updated.ipynb",
+        f"the learner edition of 2 notebook(s) in {out}: 1 written, 1 kept with the newer version beside",
+    ]
+    assert (out / "01_ewa.ipynb").read_bytes() == worked
+    update = nbformat.read(out / "01_ewa.updated.ipynb", as_version=4)
+    assert update.cells[-1].source == "A new paragraph of the course."
+    assert "NotImplementedError" in update.cells[2].source
+    # Again: nothing new (the update beside is already this version).
+    before = _bytes(out)
+    assert main(["learner", "--out", str(out), *notebooks]) == 0
+    assert _bytes(out) == before
+    # The learner starts working in the update; a still newer course goes to a new name.
+    _solve(out / "01_ewa.updated.ipynb")
+    before = _bytes(out)
+    _newer_course(course)
+    assert main(["learner", "--out", str(out), *notebooks]) == 0
+    after = _bytes(out)
+    assert {k: v for k, v in after.items() if k in before} == before
+    assert sorted(after.keys() - before.keys()) == ["01_ewa.updated-2.ipynb"]
+
+
+def test_an_unchanged_old_notebook_is_kept_too_and_the_message_says_how_to_take_the_update(course, tmp_path, capsys):
+    out = tmp_path / "learner"
+    assert main(["learner", "--out", str(out), str(course / "01_ewa.ipynb")]) == 0
+    _newer_course(course)
+    capsys.readouterr()
+    assert main(["learner", "--out", str(out), str(course / "01_ewa.ipynb")]) == 0
+    assert capsys.readouterr().out.splitlines()[0] == (
+        "kept 01_ewa.ipynb (you had not changed it); the course's newer version is beside it: "
+        "01_ewa.updated.ipynb (delete yours and rename it, or run again with --overwrite, to take it)")
+
+
+def test_overwrite_replaces_only_after_a_backup_and_never_over_a_backup(course, tmp_path, capsys):
+    out = tmp_path / "learner"
+    assert main(["learner", "--out", str(out), str(course / "01_ewa.ipynb")]) == 0
+    _solve(out / "01_ewa.ipynb")
+    first_work = (out / "01_ewa.ipynb").read_bytes()
+    _newer_course(course)
+    capsys.readouterr()
+    assert main(["learner", "--overwrite", "--out", str(out), str(course / "01_ewa.ipynb")]) == 0
+    assert capsys.readouterr().out.splitlines()[0] == (
+        "replaced 01_ewa.ipynb; your old file is kept as 01_ewa.backup.ipynb")
+    assert (out / "01_ewa.backup.ipynb").read_bytes() == first_work
+    fresh = editions.learner_notebook(json.loads((course / "01_ewa.ipynb").read_text()), "01_ewa.ipynb")
+    assert editions.cells_sha256(json.loads((out / "01_ewa.ipynb").read_text())) == editions.cells_sha256(fresh)
+    # Worked on again and overwritten again: a second backup, the first one untouched.
+    _solve(out / "01_ewa.ipynb")
+    second_work = (out / "01_ewa.ipynb").read_bytes()
+    assert main(["learner", "--overwrite", "--out", str(out), str(course / "01_ewa.ipynb")]) == 0
+    assert (out / "01_ewa.backup.ipynb").read_bytes() == first_work
+    assert (out / "01_ewa.backup-2.ipynb").read_bytes() == second_work
+    # An unchanged notebook is not "replaced" (no backup of an identical file).
+    assert main(["learner", "--overwrite", "--out", str(out), str(course / "01_ewa.ipynb")]) == 0
+    assert sorted(p.name for p in out.iterdir()) == ["01_ewa.backup-2.ipynb", "01_ewa.backup.ipynb", "01_ewa.ipynb"]
+
+
+def test_a_notebook_from_before_the_hash_is_kept_and_the_update_goes_beside(course, tmp_path, capsys):
+    out = tmp_path / "learner"
+    out.mkdir()
+    old = editions.learner_notebook(json.loads((course / "01_ewa.ipynb").read_text()), "01_ewa.ipynb")
+    old["cells"][2]["source"] = ["def ewa(theta, beta):\n", "    return theta\n"]   # no recorded hash
+    (out / "01_ewa.ipynb").write_text(json.dumps(old))
+    before = (out / "01_ewa.ipynb").read_bytes()
+    assert main(["learner", "--out", str(out), str(course / "01_ewa.ipynb")]) == 0
+    assert (out / "01_ewa.ipynb").read_bytes() == before
+    assert (out / "01_ewa.updated.ipynb").is_file()
+    assert "kept 01_ewa.ipynb (you changed it)" in capsys.readouterr().out
+
+
+def test_out_must_be_a_folder(course, tmp_path, capsys):
+    afile = tmp_path / "my-course"
+    afile.write_text("not a folder")
+    assert main(["learner", "--out", str(afile), str(course / "01_ewa.ipynb")]) == 2
+    assert f"--out {afile} is a file, not a folder" in capsys.readouterr().err
+    assert afile.read_text() == "not a folder"
+    with pytest.raises(TypeError, match="overwrite must be True or False, got 1"):
+        editions.write_learner_edition([course / "01_ewa.ipynb"], tmp_path / "x", overwrite=1)
+
+
+def test_start_writes_the_course_and_says_how_to_open_it(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert main(["start", "--no-lab"]) == 0
+    assert sorted(p.name for p in (tmp_path / "my-course").iterdir()) == [p.name for p in COURSE]
+    out = capsys.readouterr().out.splitlines()
+    assert out[-2:] == [f"the learner edition of {len(COURSE)} notebook(s) in my-course: {len(COURSE)} written",
+                        f"open it with: jupyter lab {Path('my-course', '00_welcome.ipynb')}"]
+
+
+def test_start_opens_the_first_notebook_in_jupyterlab(tmp_path, capsys, monkeypatch):
+    calls = []
+    monkeypatch.setattr(editions.subprocess, "call", lambda command: calls.append(command) or 0)
+    monkeypatch.chdir(tmp_path)
+    assert main(["start", "course"]) == 0
+    assert calls == [[sys.executable, "-m", "jupyterlab", str(Path("course", "00_welcome.ipynb"))]]
+    assert capsys.readouterr().out.splitlines()[-1] == "opening JupyterLab: " + " ".join(calls[0])
+    # A second start writes nothing and opens it again.
+    before = {p.name: p.read_bytes() for p in (tmp_path / "course").iterdir()}
+    assert main(["start", "course"]) == 0
+    assert {p.name: p.read_bytes() for p in (tmp_path / "course").iterdir()} == before and len(calls) == 2

@@ -36,7 +36,7 @@ def test_every_notebook_starts_with_the_colab_setup_cell(path):
     cells = _code_cells(path)
     first = cells[0]
     assert first.source == hosting.colab_cell_source(), (
-        f"{path.name}: run python -m ngopt_course.hosting colab-cell notebooks/*.ipynb")
+        f"{path.name}: run python -m ngopt_course.hosting colab-cell --write notebooks/*.ipynb")
     assert first.metadata.get("tags") == [hosting.COLAB_TAG] and first.get("id") == hosting.COLAB_TAG
     tagged = [c for c in cells if hosting.COLAB_TAG in c.metadata.get("tags", [])]
     assert len(tagged) == 1
@@ -147,9 +147,9 @@ def test_the_command_line_is_idempotent(tmp_path, capsys):
         nb.cells = [c for c in nb.cells if hosting.COLAB_TAG not in c.metadata.get("tags", [])]
         copies.append(tmp_path / path.name)
         nbformat.write(nb, copies[-1], version=4)
-    assert hosting.main(["colab-cell", *map(str, copies)]) == 0
+    assert hosting.main(["colab-cell", "--write", *map(str, copies)]) == 0
     once = [p.read_bytes() for p in copies]
-    assert hosting.main(["colab-cell", *map(str, copies)]) == 0
+    assert hosting.main(["colab-cell", "--write", *map(str, copies)]) == 0
     assert [p.read_bytes() for p in copies] == once
     assert [p.read_bytes() for p in copies] == [p.read_bytes() for p in NOTEBOOKS[:2]]  # as committed
     out = capsys.readouterr().out.splitlines()
@@ -162,7 +162,7 @@ def test_the_command_line_is_idempotent(tmp_path, capsys):
 
 def test_readme_section_is_what_the_settings_give():
     section = hosting.readme_section([p.name for p in NOTEBOOKS])
-    assert section in README, "run python -m ngopt_course.hosting readme README.md"
+    assert section in README, "run python -m ngopt_course.hosting readme --write README.md"
     assert README.index("## Quick start") < README.index(hosting.README_HEADING)
 
 
@@ -180,7 +180,7 @@ def test_every_binder_and_colab_link_in_readme_is_consistent():
 def test_the_readme_command_keeps_readme_and_adds_a_missing_section(tmp_path, capsys):
     copy = tmp_path / "README.md"
     copy.write_text(README, encoding="utf-8")
-    assert hosting.main(["readme", str(copy), "--notebooks", str(ROOT / "notebooks")]) == 0
+    assert hosting.main(["readme", "--write", str(copy), "--notebooks", str(ROOT / "notebooks")]) == 0
     assert copy.read_text(encoding="utf-8") == README
     without = hosting.update_readme(README, [p.name for p in NOTEBOOKS]).replace(
         hosting.readme_section([p.name for p in NOTEBOOKS]) + "\n", "")

@@ -13,8 +13,11 @@ nothing lands anywhere else:
 - a snapshot of the repository's files (name, size, modification time) taken before
   and compared after: nothing in the work tree may appear, change or vanish.
 
-The functions that only read (the whole compute floor) must write nothing at all.
-Running the same writing calls twice gives byte-identical files (repeatable).
+The functions that only read (the whole compute floor, the progress summary) must write
+nothing at all. Running the same writing calls twice gives byte-identical files
+(repeatable). And no writer replaces a file it did not make unless told to: each one,
+aimed at an existing file, leaves it byte for byte as it was and names the path and the
+flag that would replace it (the section "Nothing a learner owns is overwritten").
 (The ban on pickle, eval and exec in the package's source is tests/test_architecture.py.)
 """
 
@@ -28,6 +31,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+
+nbformat = pytest.importorskip("nbformat")
 
 import ngopt_course as ng
 from ngopt_course.experiments import noisy
@@ -206,7 +211,7 @@ def test_checkpoints_write_only_the_file_named(tmp_path, watch):
              progress=True, print_every=1)
     saved = ng.load_checkpoint(target)
     ng.save_checkpoint(tmp_path / "copy.npz", saved)
-    ng.save_checkpoint(tmp_path / "copy.npz", saved)  # over an existing file
+    ng.save_checkpoint(tmp_path / "copy.npz", saved)  # over the file this session wrote
     ng.train(X, Y, [2, 3, 1], ng.Adam(0.01), num_epochs=4, resume_from=target,
              checkpoint=tmp_path / "resumed.npz", progress=False)
     assert_only_inside(watch, tmp_path)
@@ -272,8 +277,8 @@ def test_the_hosting_script_writes_only_the_files_named(tmp_path, watch):
     notebook.parent.mkdir()
     notebook.write_bytes((REPO / "notebooks" / "00_welcome.ipynb").read_bytes())
     readme.write_text("# Course\n\n## Quick start\n\nRun it.\n")
-    assert hosting.main(["colab-cell", str(notebook)]) == 0
-    assert hosting.main(["readme", str(readme), "--notebooks", str(notebook.parent)]) == 0
+    assert hosting.main(["colab-cell", "--write", str(notebook)]) == 0
+    assert hosting.main(["readme", "--write", str(readme), "--notebooks", str(notebook.parent)]) == 0
     assert_only_inside(watch, tmp_path)
     assert _files(tmp_path) == ["README.md", "nb/00_welcome.ipynb"]
     assert hosting.README_HEADING in readme.read_text()
@@ -311,3 +316,120 @@ def test_the_compute_floor_writes_nothing(tmp_path, watch):
     run = noisy.run_minibatch_gd(line_X, line_Y, 0.05, num_epochs=3)
     noisy.mean_distance_last_epochs(run, 2)
     assert watch == [], f"a function that only computes wrote: {watch}"
+
+
+# ---------------------------------------------------------------------------
+# Nothing a learner owns is overwritten: each writer, aimed at an existing file
+# ---------------------------------------------------------------------------
+
+def _bytes(folder):
+    return {name: (Path(folder) / name).read_bytes() for name in _files(folder)}
+
+
+def test_the_learner_edition_over_a_worked_folder_changes_no_byte(tmp_path, watch, capsys):
+    from ngopt_course import editions
+
+    notebooks = sorted((REPO / "notebooks").glob("*.ipynb"))
+    folder = tmp_path / "my-course"
+    assert editions.main(["learner", "--out", str(folder)]) == 0
+    # The learner works: solves an exercise, writes a note, runs a cell (an output).
+    worked = folder / "02_exponentially_weighted_averages.ipynb"
+    text = worked.read_text(encoding="utf-8")
+    assert 'raise NotImplementedError(\\"Exercise: write the body of ewa\\")' in text
+    worked.write_text(text.replace('raise NotImplementedError(\\"Exercise: write the body of ewa\\")',
+                                   "return theta  # my try"), encoding="utf-8")
+    (folder / "notes.txt").write_text("beta = 0.9 averages about 10 days")
+    before = _bytes(folder)
+    capsys.readouterr()
+    assert editions.main(["learner", "--out", str(folder)]) == 0      # again, e.g. after an update
+    assert _bytes(folder) == before                                      # every byte, no new file
+    said = capsys.readouterr().out.splitlines()
+    assert said[2] == ("kept 02_exponentially_weighted_averages.ipynb (you changed it; the course's version "
+                       "is still the one it was written from)")
+    assert said[0] == "unchanged 00_welcome.ipynb (already the course's current version)"
+    assert said[-1] == f"the learner edition of {len(notebooks)} notebook(s) in {folder}: 1 kept, 9 unchanged"
+    assert_only_inside(watch, tmp_path)
+
+
+def test_save_checkpoint_refuses_a_file_it_did_not_write(tmp_path, watch, monkeypatch):
+    from ngopt_course import checkpoints
+
+    X, Y = ng.make_moons(40, seed=0)
+    ng.train(X, Y, [2, 3, 1], ng.Adam(0.01), num_epochs=2, checkpoint=tmp_path / "a.npz", progress=False)
+    saved = ng.load_checkpoint(tmp_path / "a.npz")
+    theirs = tmp_path / "yesterday.npz"
+    theirs.write_bytes(b"the learner's 500 epochs")
+    with pytest.raises(FileExistsError, match=r"refusing to replace '.*yesterday\.npz'.*overwrite=True"):
+        ng.save_checkpoint(theirs, saved)
+    with pytest.raises(FileExistsError, match=r"yesterday\.npz"):       # train saves through it too
+        ng.train(X, Y, [2, 3, 1], ng.Adam(0.01), num_epochs=1, checkpoint=theirs, progress=False)
+    assert theirs.read_bytes() == b"the learner's 500 epochs"
+    assert sorted(p.name for p in tmp_path.iterdir() if p.is_file()) == ["a.npz", "yesterday.npz"]  # no temp file
+    # A file this session wrote, changed since by someone else: refused as well.
+    mine = tmp_path / "mine.npz"
+    ng.save_checkpoint(mine, saved)
+    ng.save_checkpoint(mine, saved)                                      # its own file: replaced
+    mine.write_bytes(mine.read_bytes() + b"\0")
+    with pytest.raises(FileExistsError, match="changed since"):
+        ng.save_checkpoint(mine, saved)
+    # Told: replaced.
+    ng.save_checkpoint(theirs, saved, overwrite=True)
+    assert theirs.read_bytes() == (tmp_path / "a.npz").read_bytes()
+    with pytest.raises(TypeError, match="overwrite must be True or False, got 'yes'"):
+        ng.save_checkpoint(theirs, saved, overwrite="yes")
+    # A new session resumes from a file and saves its continuation there: allowed.
+    monkeypatch.setattr(checkpoints, "_OWN_FILES", {})
+    ng.train(X, Y, [2, 3, 1], ng.Adam(0.01), num_epochs=3, resume_from=tmp_path / "a.npz",
+             checkpoint=tmp_path / "a.npz", progress=False)
+    assert ng.load_checkpoint(tmp_path / "a.npz").epoch == 3
+    assert_only_inside(watch, tmp_path)
+
+
+def test_london_csv_writers_refuse_an_existing_file(tmp_path, watch, capsys):
+    from ngopt_course.make_data import main
+
+    theirs = tmp_path / "london.csv"
+    theirs.write_text("day,temperature\n1,41\n")
+    with pytest.raises(FileExistsError, match=r"refusing to replace '.*london\.csv'.*overwrite=True"):
+        write_london_csv(theirs)
+    with pytest.raises(SystemExit) as stop:
+        main(["--write-london", str(theirs)])
+    assert stop.value.code == 2
+    err = capsys.readouterr().err
+    assert "london.csv" in err and "--overwrite" in err
+    assert theirs.read_text() == "day,temperature\n1,41\n"
+    assert main(["--write-london", str(theirs), "--overwrite"]) == 0     # told
+    assert theirs.read_bytes() == ng.data.LONDON_CSV.read_bytes()
+    assert_only_inside(watch, tmp_path)
+
+
+def test_the_hosting_script_without_write_changes_nothing(tmp_path, watch, capsys):
+    from ngopt_course import hosting
+
+    notebook = tmp_path / "nb" / "00_welcome.ipynb"
+    notebook.parent.mkdir()
+    nb = nbformat.read(REPO / "notebooks" / "00_welcome.ipynb", as_version=4)
+    nb.cells = [c for c in nb.cells if hosting.COLAB_TAG not in c.metadata.get("tags", [])]
+    nbformat.write(nb, notebook)
+    readme = tmp_path / "README.md"
+    readme.write_text("# Course\n\n## Quick start\n\nRun it.\n")
+    before = _bytes(tmp_path)
+    already = len(watch)
+    assert hosting.main(["colab-cell", str(notebook)]) == 1               # would change: says so
+    assert hosting.main(["readme", str(readme), "--notebooks", str(notebook.parent)]) == 1
+    assert watch[already:] == [] and _bytes(tmp_path) == before
+    out = capsys.readouterr().out.splitlines()
+    assert out == [f"would update {notebook} (run again with --write to rewrite it)",
+                   f"would update {readme} (run again with --write to rewrite it)"]
+
+
+def test_the_progress_summary_writes_nothing(tmp_path, watch):
+    from ngopt_course import editions, progress
+
+    editions.write_learner_edition(sorted((REPO / "notebooks").glob("*.ipynb")), tmp_path / "course")
+    before = _bytes(tmp_path / "course")
+    already = len(watch)
+    summary = progress.summary(tmp_path / "course")
+    assert editions.main(["progress", str(tmp_path / "course")]) == 0
+    assert watch[already:] == [] and _bytes(tmp_path / "course") == before
+    assert summary.total > 10 and summary.count("done") == 0

@@ -52,3 +52,36 @@ def test_changelog_keeps_unreleased_and_the_current_version():
     assert headings[0] == "Unreleased" and PROJECT["version"] in headings
     assert re.search(rf"^## \[{re.escape(PROJECT['version'])}\] - \d{{4}}-\d{{2}}-\d{{2}}$", text, flags=re.M)
     assert "keepachangelog.com" in text
+
+
+# ---------------------------------------------------------------------------
+# What the wheel holds: every folder of the package, every data file, the course
+# ---------------------------------------------------------------------------
+
+SETUPTOOLS = PYPROJECT["tool"]["setuptools"]
+
+
+def test_every_folder_of_the_package_is_listed_so_the_wheel_carries_it():
+    # The packages are listed by name (the course's notebooks/ is mapped in as
+    # ngopt_course.course, which automatic discovery cannot do): a new folder must be added.
+    folders = {".".join(p.relative_to(ROOT).parts) for p in (ROOT / "ngopt_course").rglob("*")
+               if p.is_dir() and p.name != "__pycache__" and any(f.is_file() for f in p.iterdir())}
+    folders.add("ngopt_course")
+    assert set(SETUPTOOLS["packages"]) == folders | {"ngopt_course.course"}, (
+        "add the new folder to [tool.setuptools] packages in pyproject.toml")
+    assert SETUPTOOLS["package-dir"] == {"ngopt_course.course": "notebooks"}
+
+
+def test_every_data_file_of_the_package_matches_a_package_data_pattern():
+    patterns = SETUPTOOLS["package-data"]
+    unmatched = []
+    for path in (ROOT / "ngopt_course").rglob("*"):
+        if not path.is_file() or path.suffix in (".py", ".pyc") or "__pycache__" in path.parts:
+            continue
+        package = ".".join(path.parent.relative_to(ROOT).parts)
+        owners = {name: globs for name, globs in patterns.items() if package.startswith(name)}
+        relative = {name: path.relative_to(ROOT / Path(*name.split("."))).as_posix() for name in owners}
+        if not any(Path(relative[name]).match(glob) for name, globs in owners.items() for glob in globs):
+            unmatched.append(str(path.relative_to(ROOT)))
+    assert not unmatched, f"files a wheel would leave out (add them to package-data): {unmatched}"
+    assert patterns["ngopt_course.course"] == ["*.ipynb"]

@@ -4,8 +4,12 @@ Binder, Colab and ``pip install`` install the package, not a checkout: nothing b
 package (``data/``, ``pyproject.toml``) is there. This builds the wheel from a copy of the
 sources (a build in the work tree would leave ``build/`` and ``*.egg-info`` there),
 installs it into a fresh virtual environment in a temporary folder, and there runs
-``london_temperatures()``, the data command line, and notebooks 02 and 03 in a kernel of
-that environment, checking that ``ngopt_course`` is imported from the wheel's install.
+``london_temperatures()``, the data command line, and the course as a learner without a
+checkout gets it: ``ngopt-course learner --out my-course`` writes the learner edition from
+the notebooks the wheel carries (``ngopt_course/course/``, byte-identical to
+``notebooks/``), its notebooks 02 and 03 run in a kernel of that environment (importing
+``ngopt_course`` from the wheel's install), ``ngopt-course progress`` reads them, and
+running the command again changes no byte.
 
 Nothing is downloaded: the wheel is built with this environment's setuptools
 (``--no-build-isolation --no-index``; the ``test`` extra brings setuptools >= 77), the
@@ -16,7 +20,8 @@ finder module that only this environment's own ``.pth`` files activate; a ``.pth
 does not process the folder's ``.pth`` files): the test checks it.
 
 ``NGOPT_WHEEL_NOTEBOOKS=all`` runs every notebook instead of 02 and 03 (notebook 01
-then writes its 420 MB set into a temporary cache).
+then writes its 420 MB set into a temporary cache). Every test here is marked
+``notebooks`` (see pyproject.toml): ``pytest -m "not notebooks"`` leaves them out.
 """
 
 from __future__ import annotations
@@ -50,7 +55,7 @@ NOTEBOOKS = (
 _DROPPED_ENV = ("PYTHONPATH", "PYTHONHOME", "PYTHONSTARTUP", "VIRTUAL_ENV", "MPLBACKEND", "NGOPT_CACHE",
                 "JUPYTER_PATH", "JUPYTER_CONFIG_DIR", "JUPYTER_DATA_DIR", "IPYTHONDIR")
 
-pytestmark = pytest.mark.timeout(900)
+pytestmark = [pytest.mark.timeout(900), pytest.mark.notebooks]
 
 
 def _run(args, **kwargs):
@@ -74,6 +79,7 @@ def wheel(tmp_path_factory):
         shutil.copy2(ROOT / name, src / name)
     shutil.copytree(ROOT / "ngopt_course", src / "ngopt_course",
                     ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    shutil.copytree(ROOT / "notebooks", src / "notebooks", ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
     dist = tmp_path_factory.mktemp("dist")
     _run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "--no-index",
           "--disable-pip-version-check", "-q", "-w", dist, src])
@@ -108,6 +114,11 @@ def venv(wheel, tmp_path_factory):
     return {"home": home, "python": python, "site": site, "deps": deps, "env": env, "wheel": wheel}
 
 
+def zf_entry_points(wheel):
+    with zipfile.ZipFile(wheel) as zf:
+        return zf.read(next(n for n in zf.namelist() if n.endswith(".dist-info/entry_points.txt"))).decode()
+
+
 def _package_files(site):
     """The installed package's files but bytecode: nothing may be added or changed there."""
     return {str(p.relative_to(site)): p.read_bytes() for p in (site / "ngopt_course").rglob("*")
@@ -127,6 +138,16 @@ def test_the_wheel_holds_the_package_its_data_and_its_licence(wheel):
     assert "Provides-Extra: test" in meta and "Provides-Extra: docs" in meta
     tops = {n.split("/")[0] for n in names}
     assert {t for t in tops if not t.endswith(".dist-info")} == {"ngopt_course"}, tops   # no tests/, data/, notebooks/
+    # The course travels inside the package: every notebook, byte for byte (mapped from
+    # notebooks/ at build time, so there is no second copy to drift).
+    course = sorted(n for n in names if n.startswith("ngopt_course/course/"))
+    assert course == [f"ngopt_course/course/{p.name}" for p in sorted((ROOT / "notebooks").glob("*.ipynb"))]
+    with zipfile.ZipFile(wheel) as zf:
+        for name in course:
+            assert zf.read(name) == (ROOT / "notebooks" / name.rsplit("/", 1)[1]).read_bytes(), name
+    scripts = zf_entry_points(wheel)
+    assert "ngopt-course = ngopt_course.editions:main" in scripts
+    assert "ngopt-learner-edition = ngopt_course.editions:main" in scripts     # the old name, kept
     modules = {n for n in names if n.endswith(".py")}
     assert {f"ngopt_course/{p.relative_to(ROOT / 'ngopt_course').as_posix()}"
             for p in (ROOT / "ngopt_course").rglob("*.py")} == modules
@@ -200,18 +221,27 @@ _RUNNER = textwrap.dedent("""
 _WHERE = 'import sys, ngopt_course\nprint("NGOPT-WHERE", sys.executable, ngopt_course.__file__)'
 
 
-def test_notebooks_run_against_the_installed_wheel(venv):
-    work = venv["home"] / "notebooks"
-    work.mkdir()
-    copies = []
-    for source in NOTEBOOKS:
-        nb = nbformat.read(source, as_version=4)
-        nb.cells.append(nbformat.v4.new_code_cell(_WHERE))
-        copies.append(work / source.name)
-        nbformat.write(nb, copies[-1])
-    (venv["home"] / "run_notebooks.py").write_text(_RUNNER)
+def _script(venv, name):
+    return venv["python"].parent / (f"{name}.exe" if os.name == "nt" else name)
+
+
+def test_the_learner_edition_from_the_wheel_runs_and_its_progress_is_read(venv):
+    """No checkout: the console script writes the course the wheel carries, in any folder."""
+    course = venv["home"] / "my-course"
     before = _package_files(venv["site"])
-    _run([venv["python"], venv["home"] / "run_notebooks.py", *copies], env=venv["env"], cwd=work)
+    out = _run([_script(venv, "ngopt-course"), "learner", "--out", course], env=venv["env"], cwd=venv["home"])
+    names = [p.name for p in sorted((ROOT / "notebooks").glob("*.ipynb"))]
+    assert out.stdout.splitlines() == [f"wrote {n}" for n in names] + [
+        f"the learner edition of {len(names)} notebook(s) in {course}: {len(names)} written"]
+    assert sorted(p.name for p in course.iterdir()) == names
+    copies = [course / p.name for p in NOTEBOOKS]
+    for path in copies:
+        nb = nbformat.read(path, as_version=4)
+        assert nb.metadata["ngopt_edition"] == "learner"
+        nb.cells.append(nbformat.v4.new_code_cell(_WHERE))
+        nbformat.write(nb, path)
+    (venv["home"] / "run_notebooks.py").write_text(_RUNNER)
+    _run([venv["python"], venv["home"] / "run_notebooks.py", *copies], env=venv["env"], cwd=course)
     for path in copies:
         nb = nbformat.read(path, as_version=4)
         outputs = [o for cell in nb.cells if cell.cell_type == "code" for o in cell.outputs]
@@ -222,12 +252,18 @@ def test_notebooks_run_against_the_installed_wheel(venv):
         assert where[0] == "NGOPT-WHERE"
         assert Path(where[1]).parent == venv["python"].parent                     # the new environment's kernel
         assert Path(where[2]) == venv["site"] / "ngopt_course" / "__init__.py"     # the wheel's install
+    # The progress summary reads what the checks said when they ran: not done yet.
+    progress = _run([_script(venv, "ngopt-course"), "progress"], env=venv["env"], cwd=course).stdout.splitlines()
+    run_names = {p.name for p in NOTEBOOKS}
+    assert "02_exponentially_weighted_averages.ipynb: 0 of 1 done" in progress
+    assert "  \u270e ewa: not done yet" in progress                                  # read from the saved output
+    assert ("  \u270e ewa_bias_corrected: not done yet" in progress) == ("03_bias_correction.ipynb" in run_names)
+    assert "  \u270e adam_update: not done yet (its check has not run (no saved output))" in progress or \
+        "06_adam.ipynb" in run_names
+    # Again, as after an update of the course: nothing of the learner's changes.
+    worked = {p.name: p.read_bytes() for p in course.iterdir()}
+    again = _run([_script(venv, "ngopt-learner-edition"), "--out", course], env=venv["env"], cwd=venv["home"])
+    assert {p.name: p.read_bytes() for p in course.iterdir()} == worked
+    assert f"kept {NOTEBOOKS[0].name} (you changed it; the course's version is still the one it was written from)" \
+        in again.stdout.splitlines()
     assert _package_files(venv["site"]) == before                                  # nothing written there
-
-
-def test_the_console_script_works_from_the_install(venv):
-    script = venv["python"].parent / ("ngopt-learner-edition.exe" if os.name == "nt" else "ngopt-learner-edition")
-    assert script.is_file()
-    out = _run([script, "--out", venv["home"] / "learner", *NOTEBOOKS], env=venv["env"], cwd=venv["home"])
-    assert f"wrote the learner edition of {len(NOTEBOOKS)} notebook(s)" in out.stdout
-    assert sorted(p.name for p in (venv["home"] / "learner").iterdir()) == [p.name for p in NOTEBOOKS]
