@@ -217,7 +217,8 @@ def _remember(path):
         pass
 
 
-def _check_may_replace(path, overwrite):
+def check_may_replace(path, overwrite=False):
+    """Raise FileExistsError unless ``save_checkpoint(path, ...)`` may write there (see its ``overwrite``)."""
     if overwrite or not os.path.lexists(path):
         return
     if os.path.isdir(path):
@@ -259,7 +260,7 @@ def save_checkpoint(path, checkpoint, *, overwrite=False):
         raise TypeError(f"checkpoint must be a Checkpoint, got {type(checkpoint).__name__}")
     if not isinstance(overwrite, bool):
         raise TypeError(f"overwrite must be True or False, got {overwrite!r}")
-    _check_may_replace(path, overwrite)
+    check_may_replace(path, overwrite)
     arrays = _to_arrays(checkpoint)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")

@@ -203,6 +203,10 @@ def train(
         params = initialize_parameters(dims, seed=rng, hidden_activation=hidden_activation, dtype=dtype)
         state = optimizer.init(params)
         run.begin()
+    if checkpoint is not None:
+        # Refuse someone else's file now, before the first epoch trains for nothing (a file
+        # resumed from above is this session's own and passes).
+        ckpt_module.check_may_replace(checkpoint)
 
     learning_rate0 = optimizer.learning_rate
     stop_reason = None

@@ -361,8 +361,11 @@ def test_save_checkpoint_refuses_a_file_it_did_not_write(tmp_path, watch, monkey
     theirs.write_bytes(b"the learner's 500 epochs")
     with pytest.raises(FileExistsError, match=r"refusing to replace '.*yesterday\.npz'.*overwrite=True"):
         ng.save_checkpoint(theirs, saved)
-    with pytest.raises(FileExistsError, match=r"yesterday\.npz"):       # train saves through it too
-        ng.train(X, Y, [2, 3, 1], ng.Adam(0.01), num_epochs=1, checkpoint=theirs, progress=False)
+    steps = []
+    with pytest.raises(FileExistsError, match=r"yesterday\.npz"):       # train refuses it too, before training
+        ng.train(X, Y, [2, 3, 1], ng.Adam(0.01), num_epochs=1, checkpoint=theirs, progress=False,
+                 callback=lambda params, step, seconds: steps.append(step))
+    assert steps == []                                                   # not one step was trained for nothing
     assert theirs.read_bytes() == b"the learner's 500 epochs"
     assert sorted(p.name for p in tmp_path.iterdir() if p.is_file()) == ["a.npz", "yesterday.npz"]  # no temp file
     # A file this session wrote, changed since by someone else: refused as well.
