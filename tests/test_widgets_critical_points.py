@@ -1,10 +1,6 @@
 """The notebook-08 explorers, driven headless: controls -> data, picture, note, speed."""
 
 
-import matplotlib
-
-matplotlib.use("Agg")  # this test process only; notebooks keep their inline backend
-
 import numpy as np
 import pytest
 
@@ -19,7 +15,9 @@ from ngopt_course.widgets.critical_points import (
     plateau_explorer,
 )
 
-from widget_checks import no_pyplot_figures_left, set_control as _set, assert_redraws_measured  # noqa: F401 (autouse fixture)
+from widget_checks import set_control as _set, assert_redraws_measured
+
+pytestmark = pytest.mark.usefixtures("no_pyplot_figures_left")
 
 
 

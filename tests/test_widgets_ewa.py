@@ -19,7 +19,9 @@ from ngopt_course.widgets.ewa import (
     ewa_explorer,
 )
 
-from widget_checks import no_pyplot_figures_left, set_control as _set  # noqa: F401 (autouse fixture)
+from widget_checks import set_control as _set
+
+pytestmark = pytest.mark.usefixtures("no_pyplot_figures_left")
 
 DAYS = np.arange(1, 366)
 # A stand-in year: cold in January, warm in mid-July (peak of the cycle on day 202), noisy.

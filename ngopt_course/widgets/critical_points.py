@@ -119,7 +119,7 @@ class CensusExplorer(Explorer):
             naive_index=naive_index_fractions(n), naive_minimum=naive_minimum_fraction(n),
         )
 
-    def draw(self, result):
+    def draw_still(self, result):
         # Room above the axes for two legend rows (legends cover no data) and the title.
         left = self.figure.add_axes((0.07, 0.14, 0.40, 0.64))
         right = self.figure.add_axes((0.58, 0.14, 0.38, 0.64))
@@ -139,9 +139,7 @@ class CensusExplorer(Explorer):
                      [text.get_text().replace(" (measured)", "") for text in legend.get_texts()], ncol=2, fontsize=6.5)
         right.set_ylim(0.0, 1.05 * self._tallest_share)
         self._bars, self._dots = list(right.patches), right.get_lines()[0]
-        right.set_title(self._histogram_title(result), y=_TITLE_Y)
-        self.moving = [self._marker, *self._bars, self._dots, right.title]
-        self.update(result)
+        right.set_title(" ", y=_TITLE_Y)
 
     @property
     def _tallest_share(self):
@@ -154,7 +152,7 @@ class CensusExplorer(Explorer):
     def _histogram_title(result):
         return f"n = {result.n}: how many directions curve down"
 
-    def update(self, result):
+    def draw_moving(self, result):
         """Move the mark; the bars of j = 0..n get their shares and colours, the rest height 0."""
         n = result.n
         self._marker.set_xdata([n, n])
@@ -167,7 +165,7 @@ class CensusExplorer(Explorer):
                 bar.set_facecolor(colours[j])
         self._dots.set_data(np.arange(n + 1), result.naive_index)
         self._dots.axes.set_title(self._histogram_title(result), y=_TITLE_Y)
-        return True
+        return [self._marker, *self._bars, self._dots]
 
     def describe(self, result):
         r = result
@@ -238,6 +236,7 @@ class PlateauExplorer(Explorer):
         # contour grids do not depend on the controls: compute them once
         self._grids = {name: surface_grid(name, num=80) for name in PLATEAU_SURFACES.values()}
         self._syncing = False
+        self._runs_drawn = {}        # layer key -> the artists the moving layer changes
         controls = {
             "surface": widgets.Dropdown(options=list(PLATEAU_SURFACES.items()), value=surface,
                                         description="surface"),
@@ -292,14 +291,14 @@ class PlateauExplorer(Explorer):
     def _left_title(result):
         return f"{get_surface(result.surface).title} (α = {result.learning_rate:.3g})"
 
-    def draw(self, result):
+    def draw_still(self, result):
         # Room above the axes for a legend row (legends cover no data) and the title.
         left = self.figure.add_axes((0.07, 0.14, 0.40, 0.68))
         right = self.figure.add_axes((0.58, 0.14, 0.40, 0.68))
         s = get_surface(result.surface)
         plot_surface_contours(s, ax=left, grid=self._grids[s.name])
         plot_path(self._shown_path(result), result.optimizer, ax=left)
-        left.set_title(self._left_title(result), y=_TITLE_Y_ONE_ROW)
+        left.set_title(" ", y=_TITLE_Y_ONE_ROW)   # it names alpha: the moving layer writes it
         legend_above(left, left.get_legend_handles_labels()[0])
         plot_gradient_norm(result.norms, ax=right, optimizer=result.optimizer, threshold=FLAT_GRADIENT,
                            title="Length of the gradient along the path")
@@ -312,12 +311,13 @@ class PlateauExplorer(Explorer):
         # lengths from the rounding floor to 1,000 (a run that diverges leaves at the top).
         right.set_xlim(-0.04 * s.num_steps, 1.04 * s.num_steps)
         right.set_ylim(*_NORM_RANGE)
-        # Moving: the path, the left title (it names alpha), the gradient's length and the
-        # "arrived" mark. The contours, axes and legends stay: each surface has its own figure.
-        self.moving = [left.get_lines()[-1], left.title, right.get_lines()[0], line, text]
+        # Moving: the path, the left title, the gradient's length and the "arrived" mark.
+        self._runs_drawn[self.layer_key(result)] = (left.get_lines()[-1], right.get_lines()[0], line, text)
 
     def layer_key(self, result):
-        return result.surface
+        # The contours, axes and legends (in the optimizer's colour) stay: a figure per
+        # surface and optimizer.
+        return result.surface, result.optimizer
 
     @staticmethod
     def _mark_arrival(ax, result, mark=None):
@@ -338,25 +338,16 @@ class PlateauExplorer(Explorer):
             artist.set_visible(result.steps_to_tol is not None)
         return line, text
 
-    def update(self, result):
-        path, title, norm_line, line, text = self.moving
+    def draw_moving(self, result):
+        path, norm_line, line, text = self._runs_drawn[self.layer_key(result)]
         left, right = path.axes, norm_line.axes
-        colour = OPTIMIZER_COLORS[result.optimizer]
         shown = self._shown_path(result)
         path.set_data(shown[:, 0], shown[:, 1])
-        title.set_text(self._left_title(result))
+        left.title.set_text(self._left_title(result))
         norms = np.maximum(result.norms, 1e-16)  # as plot_gradient_norm draws them
         norm_line.set_data(np.arange(norms.size), norms)
         self._mark_arrival(right, result, (line, text))
-        if path.get_color() != colour:           # another optimizer: its colour, in the legends too
-            for artist in (path, norm_line, left.get_legend().legend_handles[-1],
-                           right.get_legend().legend_handles[0]):
-                artist.set_color(colour)
-            label = OPTIMIZER_LABELS[result.optimizer]
-            left.get_legend().get_texts()[-1].set_text(label)
-            right.get_legend().get_texts()[0].set_text(label)
-            self.restyle_background()
-        return True
+        return [path, norm_line, line, text]
 
     def describe(self, result):
         r = result

@@ -14,7 +14,7 @@ import ipywidgets as widgets
 import numpy as np
 
 from .._validation import check_real
-from ..plots.decay import SCHEDULE_COLORS, plot_schedules, schedule_style
+from ..plots.decay import SCHEDULE_COLORS, plot_schedules
 from ..schedules import (
     exponential_decay,
     inverse_sqrt_decay,
@@ -118,7 +118,11 @@ class DecayExplorer(Explorer):
             selected=schedule,
         )
 
-    def draw(self, result):
+    def layer_key(self, result):
+        # the chosen schedule is drawn thick, in the legend too: a still layer per schedule
+        return result.selected
+
+    def draw_still(self, result):
         # the legend sits in the right margin
         ax = self.figure.add_axes((0.075, 0.14, 0.63, 0.76))
         plot_schedules(
@@ -130,12 +134,9 @@ class DecayExplorer(Explorer):
             ax=ax,
         )
         # The sliders move the curves and the rate axis; the epoch axis, the title and the
-        # legend (mathtext, the slowest text to draw) stay; choosing another schedule
-        # restyles the lines and the legend and renders that still part again.
-        self._selected = result.selected
-        self.moving = [*ax.get_lines(), ax.yaxis]
+        # legend (mathtext, the slowest text to draw) stay.
 
-    def update(self, result):
+    def draw_moving(self, result):
         ax = self.figure.axes[0]
         lines = iter(ax.get_lines())
         for rate in result.rates.values():
@@ -147,25 +148,7 @@ class DecayExplorer(Explorer):
         ax.relim()
         ax.autoscale_view(scalex=False)
         ax.set_ylim(bottom=0)
-        if result.selected != self._selected:
-            self._restyle(ax, result.selected)
-        return True
-
-    def _restyle(self, ax, selected):
-        """The chosen schedule thick, the others faint, as plot_schedules draws them, legend too."""
-        legend = ax.get_legend()
-        handles = dict(zip([t.get_text() for t in legend.get_texts()], legend.legend_handles))
-        name = None
-        for line in ax.get_lines():
-            name = line.get_gid() or name           # a schedule's dots follow its step line
-            style = schedule_style(name, selected, per_iteration=name == "inverse_sqrt_iteration")
-            if line.get_gid():
-                line.set(**style)
-                handles[line.get_label()].set(linewidth=style["linewidth"], alpha=style["alpha"])
-            else:
-                line.set(alpha=style["alpha"], zorder=style["zorder"])
-        self._selected = selected
-        self.restyle_background()                   # the legend is part of the still background
+        return [*ax.get_lines(), ax.yaxis]
 
     def describe(self, result):
         head = "".join(f"<th style='padding:0 8px'>epoch {e}</th>" for e in result.epochs[:TABLE_EPOCHS])

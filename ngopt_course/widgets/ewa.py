@@ -18,7 +18,7 @@ import numpy as np
 
 from .._validation import check_int, check_real
 from ..ewa import bias_correction_warmup, effective_window, ewa
-from ..plots.ewa import _line_effects, beta_label, bias_curve_style, plot_bias_correction, plot_ewa_curves
+from ..plots.ewa import line_effects, beta_label, bias_curve_style, plot_bias_correction, plot_ewa_curves
 from ..plots.style import BETA_COLORS, MARK_COLOR, beta_color
 from ._base import Explorer
 
@@ -108,25 +108,25 @@ class EWAExplorer(Explorer):
     def _title(result):
         return rf"β = {result.beta:.3f}: $v_t$ averages over about 1 / (1 − β) = {result.window:.0f} days"
 
-    def draw(self, result):
+    def draw_still(self, result):
         ax = _fixed_axes(self.figure)
         plot_ewa_curves(self.days, {result.beta: result.v}, theta=self.temps, ax=ax, unit=self.unit,
                         title=self._title(result))
         ax.set_ylim(*self.ylim)
-        # the dots, axes and ticks stay; the curve, its legend entry and the title move
-        self.moving = [ax.get_lines()[1], ax.get_legend(), ax.title]
 
-    def update(self, result):
-        curve, legend, title = self.moving
+    def draw_moving(self, result):
+        # the dots, axes and ticks stay; the curve, its legend entry and the title move
+        ax = self.figure.axes[0]
+        curve, legend, title = ax.get_lines()[1], ax.get_legend(), ax.title
         color = beta_color(result.beta)
         for artist in (curve, legend.legend_handles[1]):
             artist.set_color(color)
-            artist.set_path_effects(_line_effects(color, curve.get_linewidth()) or [])
+            artist.set_path_effects(line_effects(color, curve.get_linewidth()) or [])
         curve.set_ydata(result.v)
         curve.set_label(beta_label(result.beta))
         legend.get_texts()[1].set_text(beta_label(result.beta))
         title.set_text(self._title(result))
-        return True
+        return [curve, legend, title]
 
     def describe(self, result):
         unit = "°" + self.unit
@@ -210,36 +210,28 @@ class BiasCorrectionExplorer(Explorer):
     def _shows_warm_day(self, result):
         return result.warm_day <= self.days[-1]
 
-    def draw(self, result):
+    def draw_still(self, result):
         ax = _fixed_axes(self.figure)
         corrected = result.v_corrected if result.bias_correction else None
         uncorrected = None if result.bias_correction else result.v
         plot_bias_correction(
             self.days, self.temps, uncorrected, corrected, result.beta, ax=ax, unit=self.unit,
-            title=f"The first {self.days.size} days, β = {result.beta:.3f}",
+            title=" ",
         )
-        if self._shows_warm_day(result):
-            ax.axvline(result.warm_day, color=MARK_COLOR, linewidth=1, linestyle=":",
-                       label=f"from day {result.warm_day}: correction < 1 %")
-            ax.legend(loc="lower right", fontsize="small")
         ax.set_ylim(*self.ylim)
-        # the dots, axes and ticks stay; the curve, the dotted day, the legend and title move
-        self.moving = [*ax.get_lines()[1:], ax.get_legend(), ax.title]
 
-    def update(self, result):
+    def draw_moving(self, result):
+        # the dots, axes and ticks stay; the curve, the dotted day, the legend and title move
         ax = self.figure.axes[0]
-        curve, *mark = ax.get_lines()[1:]
+        curve = ax.get_lines()[1]
         curve.set(**bias_curve_style(result.bias_correction, result.beta, self.unit))
         curve.set_ydata(result.v_corrected if result.bias_correction else result.v)
-        for line in mark:                         # the dotted warm-up day: moved, added or removed
-            line.remove()
         if self._shows_warm_day(result):
             ax.axvline(result.warm_day, color=MARK_COLOR, linewidth=1, linestyle=":",
                        label=f"from day {result.warm_day}: correction < 1 %")
-        legend = ax.legend(loc="lower right", fontsize="small")   # as plot_bias_correction places it
+        ax.legend(loc="lower right", fontsize="small")   # as plot_bias_correction places it
         ax.set_title(f"The first {self.days.size} days, β = {result.beta:.3f}")
-        self.moving = [*ax.get_lines()[1:], legend, ax.title]
-        return True
+        return [curve]
 
     def describe(self, result):
         unit = "°" + self.unit
