@@ -256,7 +256,8 @@ class Explorer(widgets.VBox):
             if id(ax.yaxis) not in moving_axes:
                 ax.set_ylim(*ylim)
         moving = layer.added + [a for a in dict.fromkeys(changed) if a not in layer.added]
-        if any(not a.get_animated() for a in changed):   # a still artist joins the moving layer
+        added = set(layer.added)
+        if any(not a.get_animated() for a in changed if a not in added):   # a still artist joins the moving layer
             layer.still = None
         for artist in set(old_moving) - set(old_added) - set(moving):   # one goes back to the still layer
             artist.set_animated(False)
