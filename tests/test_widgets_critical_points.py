@@ -85,7 +85,7 @@ def test_census_every_slider_value_redraws(small_census):
 
 def test_census_default_build_and_bad_arguments():
     explorer = census_explorer()
-    assert explorer.controls["n"].max == 20 and explorer.result.n == 5
+    assert explorer.controls["n"].options[-1] == ("20", 20) and explorer.result.n == 5
     assert explorer.census.num_samples == 2000
     with pytest.raises(ValueError, match="n == 30"):
         census_explorer(n=30, max_n=20)

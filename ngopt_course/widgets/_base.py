@@ -25,6 +25,11 @@ The figure (a matplotlib ``Figure`` that pyplot never sees) is rendered in two l
 the still one once, the moving one over a copy of it on each change (matplotlib's
 blitting), shown as a PNG in an ``ipywidgets.Image``. ``compute`` is pure and the draw
 methods only draw what it returned, so tests drive explorers headless.
+
+An explorer that names its main slider (``MAIN_CONTROL = "a"``, a ``SelectionSlider``)
+is shown as its still layer with, over it, one transparent frame of the moving layer per
+stop of that slider, switched by the browser itself: dragging it needs no kernel, in
+JupyterLab or on the course's website (see ``Explorer.frames``).
 """
 
 from __future__ import annotations
@@ -45,7 +50,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from PIL import Image
 
-__all__ = ["Explorer", "NOTE_DELAY", "PNG_OPTIONS", "png_bytes"]
+__all__ = ["Explorer", "FRAME_PNG_OPTIONS", "NOTE_DELAY", "PNG_OPTIONS", "png_bytes"]
 
 #: Seconds the note waits after a redraw for a browser change: a newer redraw replaces it.
 NOTE_DELAY = 0.2
@@ -54,6 +59,9 @@ NOTE_DELAY = 0.2
 #: default 6: it encodes a figure with clearly less CPU for a file of about the same size
 #: (measured in benchmarks/README.md).
 PNG_OPTIONS = {"compress_level": 1}
+#: The frames of a main slider: level 6, as they are drawn mostly ahead of time and a page
+#: carries them all (a quarter smaller than level 1, at a few ms more each).
+FRAME_PNG_OPTIONS = {"compress_level": 6}
 
 
 def png_bytes(canvas):
@@ -61,9 +69,9 @@ def png_bytes(canvas):
     return _png(np.asarray(canvas.buffer_rgba()))
 
 
-def _png(rgba):
+def _png(rgba, options=PNG_OPTIONS):
     buffer = io.BytesIO()
-    Image.fromarray(rgba).save(buffer, format="png", **PNG_OPTIONS)
+    Image.fromarray(rgba).save(buffer, format="png", **options)
     return buffer.getvalue()
 
 
@@ -153,7 +161,18 @@ class Explorer(widgets.VBox):
         The artists of the moving layer on show.
     last_redraw_seconds : float
         Time from a control change to the new PNG being ready.
+    frames : ipywidgets.Stack or None
+        With a ``MAIN_CONTROL``: one transparent PNG ``Image`` per stop of that slider,
+        its moving layer alone at the other controls' current values, shown over
+        ``still_image`` (the still layer). The slider's index is linked to the Stack's
+        in the browser (``jslink``): dragging it needs no kernel, on the website too.
+        The displayed picture is then ``still_image`` + ``frames``; ``image`` stays the
+        whole figure as one PNG (the picture of a notebook shown without widgets).
     """
+
+    #: The name of the control a learner drags most (a ``SelectionSlider``), or None. Its
+    #: stops are shown from frames: see ``_build_frames``.
+    MAIN_CONTROL = None
 
     def __init__(self, controls, *, figsize=(9.0, 3.6), dpi=90, layout_rows=None):
         self.controls = dict(controls)
@@ -166,6 +185,7 @@ class Explorer(widgets.VBox):
         self._redraw_pending = None   # the event loop a redraw for a browser change waits on (_redraw_for)
         self._note_loop = None        # set while such a redraw runs: the note waits (see show_note)
         self._note_timer = None
+        self._for_browser = False     # set while a redraw for a browser change runs
         self.image = widgets.Image(format="png", layout=widgets.Layout(width="auto"))
         self.note = widgets.HTML()
         # Warnings and the error of a redraw made after the browser's message (see _redraw_for).
@@ -174,10 +194,21 @@ class Explorer(widgets.VBox):
         self.last_redraw_seconds = float("nan")
         rows = layout_rows or [list(self.controls.values())]
         control_box = widgets.VBox([widgets.HBox(row) for row in rows])
-        super().__init__([control_box, self.image, self.note, self.messages])
+        self.frames = None
+        picture = self.image
+        if self.MAIN_CONTROL is not None:
+            picture = self._build_frames(self.controls[self.MAIN_CONTROL])
+        super().__init__([control_box, picture, self.note, self.messages])
+        if self.frames is not None:
+            self.add_class("ngopt-frames")
         for control in self.controls.values():
             control.observe(self._on_change, names="value")
         self.refresh()
+        if self.frames is not None and _running_loop() is not None:
+            # In a kernel, all frames now (not after the cell): the widget state a notebook
+            # saves when it is executed (the website's pages) then carries them all. Without
+            # an event loop no browser shows them: drawn when asked (draw_frames).
+            self.draw_frames()
 
     # -- to implement -----------------------------------------------------------
     def compute(self, **values):  # pragma: no cover - abstract
@@ -246,8 +277,9 @@ class Explorer(widgets.VBox):
             changed = list(self.draw_moving(result) or ())
         finally:
             self._layer = shown
-        old_moving, old_added = layer.moving, layer.added
-        layer.added = list(_contents(layer.figure) - before)
+        old_moving, old_added = layer.moving, set(layer.added)
+        after = _contents(layer.figure)
+        layer.added = list(after - before)
         changed += [t for t, text in layer.titles.items() if t.get_text() != text]
         moving_axes = {id(a) for a in changed if isinstance(a, Axis)}
         for ax, (xlim, ylim) in layer.limits.items():      # plot helpers may autoscale: keep the still layer's
@@ -255,13 +287,13 @@ class Explorer(widgets.VBox):
                 ax.set_xlim(*xlim)
             if id(ax.yaxis) not in moving_axes:
                 ax.set_ylim(*ylim)
-        moving = layer.added + [a for a in dict.fromkeys(changed) if a not in layer.added]
         added = set(layer.added)
         if any(not a.get_animated() for a in changed if a not in added):   # a still artist joins the moving layer
             layer.still = None
-        for artist in set(old_moving) - set(old_added) - set(moving):   # one goes back to the still layer
-            artist.set_animated(False)
-            layer.still = None
+        # Once moving, an artist stays in the moving layer: then one still layer serves every
+        # setting of the controls that do not change it (the frames of the main slider).
+        kept = [a for a in old_moving if a not in old_added and a in after]
+        moving = list(dict.fromkeys([*layer.added, *changed, *kept]))
         layer.moving = _in_drawing_order(layer.figure, moving)
         for artist in layer.moving:
             artist.set_animated(True)                     # left out of canvas.draw(): the still layer
@@ -288,21 +320,129 @@ class Explorer(widgets.VBox):
             return png_bytes(layer.figure.canvas)
 
     def render_moving(self):
-        """The moving layer of the figure on show alone, on transparent pixels, as PNG bytes."""
+        """The moving layer of the figure on show alone, on transparent pixels, as PNG bytes
+        (``FRAME_PNG_OPTIONS``): the frame of the current setting."""
         with self._redraw_lock:
             layer = self._layer
             if layer.still is None:
-                self._render(layer)
+                self._render(layer)               # (which artists move is known once rendered)
             canvas = layer.figure.canvas
             canvas.get_renderer().clear()
             for artist in layer.moving:
                 layer.figure.draw_artist(artist)
-            return png_bytes(canvas)
+            return _png(np.asarray(canvas.buffer_rgba()), FRAME_PNG_OPTIONS)
 
     def render(self):
         """The figure on show as PNG bytes: the still layer, the moving one over it."""
         with self._redraw_lock:
             return _png(self._render(self._layer))
+
+
+    # -- frames of the main slider ---------------------------------------------
+    def _build_frames(self, main):
+        """The picture of an explorer with a main slider: still layer, and a frame per stop over it.
+
+        Plain ipywidgets, so the same works in JupyterLab and in a static page (the html
+        manager): a one-cell ``GridBox`` holds the still ``Image`` and, in the same cell,
+        a ``Stack`` of transparent ``Image``s; ``jslink`` ties the slider's index to the
+        Stack's ``selected_index``, so the browser switches frames with no kernel.
+        """
+        if not isinstance(main, widgets.SelectionSlider):
+            raise TypeError(f"MAIN_CONTROL {self.MAIN_CONTROL!r} must be a SelectionSlider, "
+                            f"got {type(main).__name__}")
+        # No margins (widgets have 2 px each by default): the frame lies exactly on the still picture.
+        cell = {"grid_area": "picture", "width": "auto", "margin": "0"}
+        self.still_image = widgets.Image(format="png", layout=widgets.Layout(**cell))
+        self.frames = widgets.Stack([widgets.Image(format="png", layout=widgets.Layout(width="auto", margin="0"))
+                                     for _ in main.options],
+                                    selected_index=main.index, layout=widgets.Layout(**cell))
+        self.frames_link = widgets.jslink((main, "index"), (self.frames, "selected_index"))
+        main.add_class("ngopt-main-slider")
+        self._frames_context = None   # (layer key, other controls' values) the frames were drawn for
+        self._frames_still = None     # the still layer the frames were drawn over
+        self._stale_frames = set()    # stops whose frame is not drawn for the current context
+        self._frames_job = 0          # bumped by every new context: a scheduled frame of an older one stops
+        return widgets.GridBox([self.still_image, self.frames],
+                               layout=widgets.Layout(grid_template_areas='"picture"',
+                                                     grid_template_columns="max-content"))
+
+    def _main_stops(self):
+        main = self.controls[self.MAIN_CONTROL]
+        return [o[1] if isinstance(o, tuple) else o for o in main.options]
+
+    def _frame_png(self, stop):
+        """The moving layer alone at ``stop`` of the main slider (other controls as they are), as PNG."""
+        values = {**self.values, self.MAIN_CONTROL: stop}
+        result = self.compute(**values)
+        key = self.layer_key(result)
+        if key != self.layer_key(self.result):
+            raise ValueError(f"{type(self).__name__}: the still layer must not depend on the main "
+                             f"control {self.MAIN_CONTROL!r} (layer {key!r} at {stop!r})")
+        self._draw(self._layer, result)
+        return self.render_moving()
+
+    def _show_frames(self):
+        """After a redraw: the still layer, and the frame on show; the others marked to draw."""
+        context = (self.layer_key(self.result),
+                   tuple((k, v) for k, v in self.values.items() if k != self.MAIN_CONTROL))
+        index = self.controls[self.MAIN_CONTROL].index
+        still = self._layer.still
+        if still is not self._frames_still:
+            self._frames_still = still
+            self.still_image.value = self.render_still()
+            self._frames_context = None
+        if context != self._frames_context:
+            self._frames_context = context
+            self._stale_frames = set(range(len(self.frames.children)))
+            self._frames_job += 1
+            self._schedule_frames()
+        if index in self._stale_frames:               # the current picture first
+            self._draw_frame(index)
+        if not self._for_browser:
+            # A change made in Python; the browser's own changes already show (jslink), and
+            # setting the index here, late, would pull the Stack back behind the hand.
+            self.frames.selected_index = index
+
+    def _draw_frame(self, index):
+        stops = self._main_stops()
+        self.frames.children[index].value = self._frame_png(stops[index])
+        self._stale_frames.discard(index)
+        self._draw(self._layer, self.result)          # the figure shows the current setting again
+
+    def draw_frames(self):
+        """Draw every frame not drawn yet for the current setting of the other controls, now."""
+        with self._redraw_lock:
+            self._frames_job += 1                     # nothing left for a scheduled job
+            while self._stale_frames:
+                self._draw_frame(self._next_stale_frame())
+                if self._layer.still is not self._frames_still:   # the moving layer grew: again
+                    self._show_frames()
+
+    def _next_stale_frame(self):
+        """The stale stop nearest the slider's: where the hand goes next."""
+        index = self.controls[self.MAIN_CONTROL].index
+        return min(self._stale_frames, key=lambda i: (abs(i - index), i))
+
+    def _schedule_frames(self):
+        """Draw the stale frames one by one from the event loop, between the kernel's messages.
+
+        Each frame is its own callback, so a change that arrives meanwhile waits for one
+        frame at most, and a new context (``_frames_job``) stops the old job. Without an
+        event loop (a script, a test) no browser shows them: ``draw_frames`` draws them.
+        """
+        loop = _running_loop()
+        if loop is not None:
+            loop.call_soon(self._scheduled_frame, loop, self._frames_job)
+
+    def _scheduled_frame(self, loop, job):
+        with self._redraw_lock:
+            if job != self._frames_job or not self._stale_frames:
+                return
+            self._draw_frame(self._next_stale_frame())
+            if self._layer.still is not self._frames_still:
+                self._show_frames()                   # the moving layer grew: a new job started
+                return
+        loop.call_soon(self._scheduled_frame, loop, job)
 
     # -- the loop ---------------------------------------------------------------
     def refresh(self):
@@ -313,6 +453,8 @@ class Explorer(widgets.VBox):
             self._layer = self._layer_for(self.layer_key(self.result))
             self._draw(self._layer, self.result)
             self.image.value = _png(self._render(self._layer))
+            if self.frames is not None:
+                self._show_frames()
             self.show_note(self.describe(self.result))
             self.last_redraw_seconds = time.perf_counter() - start
 
@@ -370,6 +512,7 @@ class Explorer(widgets.VBox):
         self._redraw_pending = None
         outputs = []
         self._note_loop = asyncio.get_running_loop()
+        self._for_browser = True
         with warnings.catch_warnings(record=True) as caught:
             try:
                 self.refresh()
@@ -380,6 +523,7 @@ class Explorer(widgets.VBox):
                 self.log.error("Exception in the redraw of %s", type(self).__name__, exc_info=True)
             finally:
                 self._note_loop = None
+                self._for_browser = False
         outputs[:0] = [{"output_type": "stream", "name": "stderr",
                         "text": warnings.formatwarning(w.message, w.category, w.filename, w.lineno, w.line)}
                        for w in caught]
@@ -420,6 +564,13 @@ class Explorer(widgets.VBox):
         return bundle
 
 
+def _running_loop():
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:
+        return None
+
+
 def _loop_for_browser_change(change):
     """The running event loop if ``change`` came from the browser, else None.
 
@@ -429,7 +580,4 @@ def _loop_for_browser_change(change):
     """
     if not getattr(change.get("owner"), "_property_lock", None):
         return None
-    try:
-        return asyncio.get_running_loop()
-    except RuntimeError:
-        return None
+    return _running_loop()

@@ -97,6 +97,8 @@ class CensusResult:
 class CensusExplorer(Explorer):
     """Dimension slider -> minima / maxima / saddles among random Hessians of that size."""
 
+    MAIN_CONTROL = "n"       # its stops are shown from precomputed frames
+
     def __init__(self, n=5, max_n=20, num_samples=2000, seed=0):
         max_n = check_int(max_n, "max_n", min_val=2, max_val=40)
         n = check_int(n, "n", min_val=1, max_val=max_n)
@@ -104,9 +106,10 @@ class CensusExplorer(Explorer):
         self._fractions = {kind: self.census.fractions(kind) for kind in CRITICAL_POINT_KINDS}
         self._naive = naive_minimum_fraction(self.census.dims)
         controls = {
-            "n": widgets.IntSlider(value=n, min=1, max=max_n, step=1, description="dimension n",
-                                   style={"description_width": "initial"},
-                                   layout=widgets.Layout(width="420px")),
+            # a stop per n (not an IntSlider): the browser shows each from a precomputed frame
+            "n": widgets.SelectionSlider(options=[(str(k), k) for k in range(1, max_n + 1)], value=n,
+                                         description="dimension n", style={"description_width": "initial"},
+                                         continuous_update=True, layout=widgets.Layout(width="420px")),
         }
         super().__init__(controls, figsize=(9.0, 3.6), dpi=90)
 

@@ -46,12 +46,18 @@ _SHORT = {
     "constant": "constant",
 }
 
+#: The decay_rate slider's stops: 0 to 3 by 0.05.
+DECAY_RATES = tuple(round(0.05 * i, 2) for i in range(61))
 NUM_EPOCHS = 20
 TABLE_EPOCHS = 6
 BATCHES_PER_EPOCH = 10
 STAIRCASE_DROP, EPOCHS_PER_DROP = 0.5, 5
 #: (first epoch, fraction of alpha0): as if someone watched the cost flatten and cut alpha.
 MANUAL_DROPS = ((8, 1 / 3), (14, 1 / 10))
+
+
+def _nearest(stops, value):
+    return min(stops, key=lambda stop: abs(stop - value))
 
 
 def manual_decay_rates(learning_rate0, epochs, drops=MANUAL_DROPS):
@@ -71,7 +77,12 @@ class DecayResult:
 
 
 class DecayExplorer(Explorer):
-    """alpha0, decay_rate, k and a schedule -> all schedules' curves and a table."""
+    """alpha0, decay_rate, k and a schedule -> all schedules' curves and a table.
+
+    The decay_rate slider (stops ``DECAY_RATES``) moves the picture from precomputed frames.
+    """
+
+    MAIN_CONTROL = "decay_rate"
 
     def __init__(self, learning_rate0=0.2, decay_rate=1.0, k=1.0, schedule="inverse_time"):
         # the sliders would clamp an out-of-range value silently: refuse it instead
@@ -84,9 +95,10 @@ class DecayExplorer(Explorer):
             "learning_rate0": widgets.FloatSlider(
                 value=learning_rate0, min=0.01, max=1.0, step=0.01, description="α0",
                 readout_format=".2f"),
-            "decay_rate": widgets.FloatSlider(
-                value=decay_rate, min=0.0, max=3.0, step=0.05, description="decay_rate",
-                readout_format=".2f"),
+            # stops (not a FloatSlider): the browser shows each from a precomputed frame
+            "decay_rate": widgets.SelectionSlider(
+                options=[(f"{r:.2f}", r) for r in DECAY_RATES], value=_nearest(DECAY_RATES, decay_rate),
+                description="decay_rate", continuous_update=True),
             "k": widgets.FloatSlider(
                 value=k, min=0.1, max=2.0, step=0.05, description="k", readout_format=".2f"),
             "schedule": widgets.Dropdown(
@@ -95,7 +107,8 @@ class DecayExplorer(Explorer):
         }
         self._epochs = np.arange(1, NUM_EPOCHS + 1)
         self._iterations = np.arange(1, NUM_EPOCHS * BATCHES_PER_EPOCH + 1)
-        rows = [[controls["learning_rate0"], controls["decay_rate"], controls["k"]],
+        # decay_rate first: the slider a learner drags most, the one with frames
+        rows = [[controls["decay_rate"], controls["learning_rate0"], controls["k"]],
                 [controls["schedule"]]]
         super().__init__(controls, figsize=(9.0, 3.6), dpi=90, layout_rows=rows)
 

@@ -27,11 +27,18 @@ __all__ = [
     "EWAExplorer",
     "ewa_explorer",
     "BiasCorrectionResult",
+    "BETA_STOPS",
     "BiasCorrectionExplorer",
     "bias_correction_explorer",
 ]
 
 BETA_MAX = 0.999
+#: The beta slider's stops: even up to 0.9, then closer, where the window grows fast (the
+#: lecture's 0.5, 0.9 and 0.98 among them). A stop each, not every 0.001: the browser
+#: shows each from a precomputed frame (see ``Explorer.frames``), and 20-odd frames keep
+#: a page light. A beta passed to a builder that is not a stop is added to them.
+BETA_STOPS = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.75, 0.8, 0.85, 0.9, 0.92, 0.94, 0.95, 0.96,
+              0.97, 0.98, 0.99, 0.995, BETA_MAX)
 
 
 def _check_series(days, temps):
@@ -49,10 +56,10 @@ def _fixed_axes(figure):
 
 
 def _beta_slider(beta):
-    return widgets.FloatSlider(
-        value=beta, min=0.0, max=BETA_MAX, step=0.001, description="β",
-        readout_format=".3f", continuous_update=True,
-        layout=widgets.Layout(width="420px"),
+    stops = sorted({*BETA_STOPS, float(beta)})
+    return widgets.SelectionSlider(
+        options=[(f"{b:.3f}", b) for b in stops], value=float(beta), description="β",
+        continuous_update=True, layout=widgets.Layout(width="420px"),
     )
 
 
@@ -70,6 +77,8 @@ class EWAResult:
 class EWAExplorer(Explorer):
     """Beta slider + preset buttons -> the average v_t over a year of temperatures.
 
+    The beta slider (stops ``BETA_STOPS``) moves the picture from precomputed frames.
+
     Parameters
     ----------
     days, temps : ndarray, shape (T,)
@@ -77,6 +86,8 @@ class EWAExplorer(Explorer):
         Initial slider value, in [0, 0.999].
     unit : {"F", "C"}
     """
+
+    MAIN_CONTROL = "beta"
 
     def __init__(self, days, temps, beta=0.9, *, unit="F"):
         self.days, self.temps, self.unit = days, temps, unit
@@ -182,6 +193,9 @@ class BiasCorrectionResult:
 class BiasCorrectionExplorer(Explorer):
     """Beta slider + bias-correction checkbox -> the start of the average.
 
+    The beta slider (stops ``BETA_STOPS``) moves the picture from precomputed frames,
+    drawn again for the checkbox's setting when it changes.
+
     Parameters
     ----------
     days, temps : ndarray, shape (T,)
@@ -191,6 +205,8 @@ class BiasCorrectionExplorer(Explorer):
     num_days : int
     unit : {"F", "C"}
     """
+
+    MAIN_CONTROL = "beta"
 
     def __init__(self, days, temps, beta=0.98, bias_correction=False, *, num_days=90, unit="F"):
         self.days, self.temps, self.unit = days[:num_days], temps[:num_days], unit

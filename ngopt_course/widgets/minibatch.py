@@ -61,6 +61,9 @@ class MiniBatchExplorer(Explorer):
         The initial size, one of ``runs``.
     """
 
+    #: the slider whose stops the browser shows from precomputed frames
+    MAIN_CONTROL = "mini_batch_size"
+
     def __init__(self, runs, mini_batch_size):
         self.runs = dict(runs)
         self.m = next(iter(self.runs.values())).m

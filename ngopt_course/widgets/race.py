@@ -126,6 +126,9 @@ class RaceExplorer(Explorer):
         The current surface's figure (each surface keeps its own, see ``layer_key``).
     """
 
+    #: the alpha multiplier: the slider whose stops the browser shows from precomputed frames
+    MAIN_CONTROL = "learning_rate_scale"
+
     def __init__(self, surface="elongated_bowl", learning_rate_scale=1.0, beta=0.9,
                  rmsprop_beta=0.9, beta1=0.9, beta2=0.999):
         surface = get_surface(surface)

@@ -96,6 +96,8 @@ class SurfaceRaceExplorer(Explorer):
     """
 
     PANELS = ()
+    #: alpha: the slider whose stops the browser shows from precomputed frames
+    MAIN_CONTROL = "learning_rate"
 
     def __init__(self, surface, learning_rate, beta, *, num_steps, learning_rates, beta_max, beta_step,
                  figsize=(10.0, 3.9)):
