@@ -161,30 +161,7 @@ def test_explorers_with_their_own_change_handler_defer_too(name, key):
     assert explorer.image.value != before
 
 
-class FakeClockLoop(asyncio.SelectorEventLoop):
-    """An event loop whose clock stands still until the test moves it (``advance``)."""
-
-    def __init__(self):
-        super().__init__()
-        self.now = 0.0
-
-    def time(self):
-        return self.now
-
-
-async def _advance(seconds):
-    """Move the fake clock on, and let the loop run what fell due (two turns: timers, then them)."""
-    asyncio.get_running_loop().now += seconds
-    for _ in range(2):
-        await asyncio.sleep(0)
-
-
-def _run_on_fake_clock(coroutine):
-    with asyncio.Runner(loop_factory=FakeClockLoop) as runner:
-        return runner.run(coroutine)
-
-
-def test_the_note_of_browser_changes_comes_once_the_hand_rests():
+def test_the_note_of_browser_changes_comes_once_the_hand_rests(fake_clock):
     explorer = Counting()
     notes = []
     explorer.note.observe(lambda change: notes.append(change["new"]), names="value")
@@ -194,16 +171,16 @@ def test_the_note_of_browser_changes_comes_once_the_hand_rests():
             _from_browser(explorer.controls["beta"], value)
             await asyncio.sleep(0)                    # each value drawn at once ...
         during = (explorer.result, explorer.note.value)
-        await _advance(0.99 * _base.NOTE_DELAY)
+        await fake_clock.advance(0.99 * _base.NOTE_DELAY)
         resting = list(notes)
-        await _advance(0.02 * _base.NOTE_DELAY)       # ... the note once the hand rests
+        await fake_clock.advance(0.02 * _base.NOTE_DELAY)       # ... the note once the hand rests
         return during, resting
 
-    assert _run_on_fake_clock(drag()) == ((0.7, "beta = 0.9"), [])
+    assert fake_clock.run(drag()) == ((0.7, "beta = 0.9"), [])
     assert notes == ["beta = 0.7"]                    # one note, the latest
 
 
-def test_a_python_change_sets_the_note_at_once_and_drops_a_waiting_one():
+def test_a_python_change_sets_the_note_at_once_and_drops_a_waiting_one(fake_clock):
     explorer = Counting()
 
     async def drag_then_cell():
@@ -211,10 +188,10 @@ def test_a_python_change_sets_the_note_at_once_and_drops_a_waiting_one():
         await asyncio.sleep(0)
         explorer.controls["beta"].value = 0.8         # a cell runs before the note's time
         now = explorer.note.value
-        await _advance(2 * _base.NOTE_DELAY)
+        await fake_clock.advance(2 * _base.NOTE_DELAY)
         return now
 
-    assert _run_on_fake_clock(drag_then_cell()) == "beta = 0.8"
+    assert fake_clock.run(drag_then_cell()) == "beta = 0.8"
     assert explorer.note.value == "beta = 0.8"        # the waiting 0.6 note never came
 
 

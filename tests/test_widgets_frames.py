@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from ngopt_course.widgets import EXPLORERS
+from ngopt_course.widgets import EXPLORERS, _base
 
 pytestmark = pytest.mark.usefixtures("no_pyplot_figures_left")
 
@@ -169,3 +169,27 @@ def test_a_browser_change_of_the_main_slider_leaves_the_stack_to_the_browser():
     assert explorer.frames.selected_index == shown          # ...but leaves the Stack to the browser
     main.value = 7
     assert explorer.frames.selected_index == 6
+
+
+def test_a_browser_drag_of_the_main_slider_leaves_the_whole_picture_until_the_hand_rests(fake_clock):
+    """The frame is on show in the browser: the kernel only follows the values, and draws the
+    whole picture (kept for notebooks shown without widgets) and the note once the hand rests."""
+    explorer = EXPLORERS["census"]()
+    reference = EXPLORERS["census"]()
+    explorer.draw_frames()
+    main = _main(explorer)
+    before = (explorer.image.value, explorer.note.value)
+
+    async def drag():
+        for index in (5, 6, 7):                 # n = 6, 7, 8, one message each
+            main.set_state({"index": index})
+            await asyncio.sleep(0)
+        during = (explorer.result.n, explorer.image.value, explorer.note.value)
+        await fake_clock.advance(_base.NOTE_DELAY)
+        return during
+
+    n, image, note = fake_clock.run(drag())
+    assert n == 8 and (image, note) == before   # followed, nothing drawn yet
+    reference.controls["n"].value = 8
+    assert explorer.image.value == reference.image.value
+    assert explorer.note.value == reference.note.value

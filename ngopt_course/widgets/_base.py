@@ -186,6 +186,7 @@ class Explorer(widgets.VBox):
         self._note_loop = None        # set while such a redraw runs: the note waits (see show_note)
         self._note_timer = None
         self._for_browser = False     # set while a redraw for a browser change runs
+        self._catch_up_timer = None   # the whole picture after frames shown by the browser (_catch_up)
         self.image = widgets.Image(format="png", layout=widgets.Layout(width="auto"))
         self.note = widgets.HTML()
         # Warnings and the error of a redraw made after the browser's message (see _redraw_for).
@@ -449,14 +450,48 @@ class Explorer(widgets.VBox):
         """Recompute from the controls, redraw the figure and the note."""
         with self._redraw_lock:
             start = time.perf_counter()
-            self.result = self.compute(**self.values)
-            self._layer = self._layer_for(self.layer_key(self.result))
-            self._draw(self._layer, self.result)
-            self.image.value = _png(self._render(self._layer))
-            if self.frames is not None:
-                self._show_frames()
-            self.show_note(self.describe(self.result))
+            result = self.compute(**self.values)
+            if self._frame_on_show(result):
+                # The browser shows this stop's frame already (jslink): the whole picture
+                # (not on show) and the note follow once the hand rests.
+                self.result = result
+                self._catch_up_later()
+            else:
+                self._show(result)
             self.last_redraw_seconds = time.perf_counter() - start
+
+    def _show(self, result):
+        if self._catch_up_timer is not None:
+            self._catch_up_timer.cancel()
+            self._catch_up_timer = None
+        self.result = result
+        self._layer = self._layer_for(self.layer_key(result))
+        self._draw(self._layer, result)
+        self.image.value = _png(self._render(self._layer))
+        if self.frames is not None:
+            self._show_frames()
+        self.show_note(self.describe(result))
+
+    def _frame_on_show(self, result):
+        """In a redraw for a browser change: only the main slider moved, and its frame is drawn."""
+        if self.frames is None or not self._for_browser or self._note_loop is None:
+            return False
+        context = (self.layer_key(result),
+                   tuple((k, v) for k, v in self.values.items() if k != self.MAIN_CONTROL))
+        index = self.controls[self.MAIN_CONTROL].index
+        return context == self._frames_context and index not in self._stale_frames
+
+    def _catch_up_later(self):
+        for timer in (self._catch_up_timer, self._note_timer):
+            if timer is not None:
+                timer.cancel()
+        self._note_timer = None
+        self._catch_up_timer = self._note_loop.call_later(NOTE_DELAY, self._catch_up)
+
+    def _catch_up(self):
+        """The whole picture and the note of the stop the hand rests on (its frame is on show)."""
+        self._catch_up_timer = None
+        self._for_browser_change(lambda: self._show(self.result), note_now=True)
 
     def redraw_from_scratch(self):
         """The setting on show drawn anew (still and moving layers in one full draw), as RGBA.
@@ -510,12 +545,17 @@ class Explorer(widgets.VBox):
         message): ``messages`` shows it instead, until a redraw runs clean.
         """
         self._redraw_pending = None
+        self._for_browser_change(self.refresh)
+
+    def _for_browser_change(self, redraw, note_now=False):
+        """Run ``redraw`` as the answer to a browser change: warnings and errors to ``messages``."""
         outputs = []
-        self._note_loop = asyncio.get_running_loop()
+        self._note_loop = None if note_now else asyncio.get_running_loop()
         self._for_browser = True
         with warnings.catch_warnings(record=True) as caught:
             try:
-                self.refresh()
+                with self._redraw_lock:
+                    redraw()
             except Exception as error:  # noqa: BLE001 - shown to the learner, not swallowed
                 outputs.append({"output_type": "error", "ename": type(error).__name__,
                                 "evalue": str(error),
