@@ -20,7 +20,8 @@ from ngopt_course.widgets import EXPLORERS, _base
 
 pytestmark = pytest.mark.usefixtures("no_pyplot_figures_left")
 
-WITH_FRAMES = ["bias_correction", "census", "decay", "ewa", "minibatch", "momentum", "race", "rmsprop"]
+WITH_FRAMES = ["bias_correction", "census", "decay", "ewa", "minibatch", "momentum", "plateau", "race",
+               "rmsprop"]
 #: A notebook page carries its explorers' frames (base64 in the saved widget state, a
 #: third more): an explorer's own pictures stay under 2 MB so a page stays under 3 MB.
 MAX_EXPLORER_BYTES = 2_000_000

@@ -19,7 +19,7 @@ import ipywidgets as widgets
 import numpy as np
 from matplotlib.ticker import NullLocator
 
-from .._validation import check_int
+from .._validation import check_int, check_real
 from ..experiments.critical_points import (
     CRITICAL_POINT_KINDS,
     critical_point_census,
@@ -48,6 +48,7 @@ __all__ = [
     "PlateauExplorer",
     "plateau_explorer",
     "PLATEAU_SURFACES",
+    "PLATEAU_LEARNING_RATES",
     "FLAT_GRADIENT",
 ]
 
@@ -57,6 +58,11 @@ PLATEAU_SURFACES = {
     "saddle point": "saddle",
     "local and global minimum": "local_minimum",
 }
+#: The alpha slider's stops: 1, 1.5, 2, 3, 4, 5, 7 per decade from 0.001 to 10 (every
+#: surface's recommended alpha among them). Stops, not a continuous log slider: the browser
+#: shows each from a precomputed frame.
+PLATEAU_LEARNING_RATES = tuple(round(m * 10.0 ** e, 6) for e in range(-3, 1)
+                               for m in (1, 1.5, 2, 3, 4, 5, 7)) + (10.0,)
 #: A point counts as "on flat ground" where the gradient is shorter than this.
 FLAT_GRADIENT = 0.05
 _NORM_FLOOR = 1e-5
@@ -67,6 +73,11 @@ _NORM_RANGE = (_NORM_FLOOR, 1e3)
 _TITLE_Y = 1.16
 #: The plateau explorer's titles: above one row of legend.
 _TITLE_Y_ONE_ROW = 1.08
+
+
+def _nearest_rate(learning_rate):
+    """The stop of the alpha slider nearest ``learning_rate`` (on a log scale)."""
+    return min(PLATEAU_LEARNING_RATES, key=lambda a: abs(np.log(a / float(learning_rate))))
 
 
 def _no_minor_ticks(*axes):
@@ -227,7 +238,13 @@ class PlateauResult:
 
 
 class PlateauExplorer(Explorer):
-    """Surface, optimizer and alpha -> the path and the gradient's length along it."""
+    """Surface, optimizer and alpha -> the path and the gradient's length along it.
+
+    The alpha slider (stops ``PLATEAU_LEARNING_RATES``) moves the picture from
+    precomputed frames, drawn again for each surface and optimizer.
+    """
+
+    MAIN_CONTROL = "learning_rate"
 
     def __init__(self, surface="plateau", optimizer="gd", learning_rate=None):
         if surface not in PLATEAU_SURFACES.values():
@@ -246,9 +263,10 @@ class PlateauExplorer(Explorer):
             "optimizer": widgets.ToggleButtons(
                 options=[(OPTIMIZER_LABELS[k], k) for k in OPTIMIZER_COLORS], value=optimizer,
                 description="optimizer", style={"button_width": "auto"}),
-            "learning_rate": widgets.FloatLogSlider(
-                value=learning_rate, base=10, min=-3, max=1, step=0.05, description="α",
-                readout_format=".3g", continuous_update=True, layout=widgets.Layout(width="420px")),
+            "learning_rate": widgets.SelectionSlider(
+                options=[(f"{a:g}", a) for a in PLATEAU_LEARNING_RATES],
+                value=_nearest_rate(learning_rate), description="α",
+                continuous_update=True, layout=widgets.Layout(width="420px")),
         }
         rows = [[controls["surface"], controls["learning_rate"]], [controls["optimizer"]]]
         super().__init__(controls, figsize=(9.0, 3.6), dpi=90, layout_rows=rows)
@@ -264,7 +282,8 @@ class PlateauExplorer(Explorer):
             self._syncing = True
             try:
                 surface = get_surface(self.controls["surface"].value)
-                self.controls["learning_rate"].value = surface.learning_rates[self.controls["optimizer"].value]
+                self.controls["learning_rate"].value = _nearest_rate(
+                    surface.learning_rates[self.controls["optimizer"].value])
             finally:
                 self._syncing = False
         self._redraw_for(change)
@@ -389,10 +408,13 @@ def plateau_explorer(surface="plateau", optimizer="gd", learning_rate=None):
     surface : {"plateau", "saddle", "local_minimum"}, default "plateau"
     optimizer : {"gd", "momentum", "rmsprop", "adam"}, default "gd"
     learning_rate : float, optional
-        Default: the surface's recommended alpha for the optimizer.
+        Default: the surface's recommended alpha for the optimizer. Snaps to the nearest
+        stop of the slider, ``PLATEAU_LEARNING_RATES``.
 
     Returns
     -------
     PlateauExplorer
     """
+    if learning_rate is not None:
+        learning_rate = check_real(learning_rate, "learning_rate", min_val=0.0, closed="neither")
     return PlateauExplorer(surface=surface, optimizer=optimizer, learning_rate=learning_rate)
