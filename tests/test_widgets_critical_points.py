@@ -171,3 +171,13 @@ def test_plateau_refuses_unknown_choices():
         plateau_explorer(surface="rosenbrock")
     with pytest.raises(ValueError, match="optimizer == 'sgd'"):
         plateau_explorer(optimizer="sgd")
+
+
+def test_plateau_alpha_snaps_to_a_stop_and_refuses_a_non_positive_one():
+    from ngopt_course.widgets.critical_points import PLATEAU_LEARNING_RATES
+
+    explorer = plateau_explorer(surface="saddle", learning_rate=0.33)
+    assert explorer.controls["learning_rate"].value == 0.3 == explorer.result.learning_rate
+    assert [value for _, value in explorer.controls["learning_rate"].options] == list(PLATEAU_LEARNING_RATES)
+    with pytest.raises(ValueError, match="learning_rate"):
+        plateau_explorer(learning_rate=0.0)
