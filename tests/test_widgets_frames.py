@@ -63,11 +63,13 @@ def _other(explorer):
 def _assert_frames_are_direct_redraws(explorer, indices):
     main = _main(explorer)
     frames = [explorer.frames.children[i].value for i in indices]
-    for i, frame in zip(indices, frames):
+    notes = [explorer.notes.children[i].value for i in indices]
+    for i, frame, note in zip(indices, frames, notes):
         main.value = _stops(main)[i]
-        assert explorer.frames.selected_index == i
+        assert explorer.frames.selected_index == explorer.notes.selected_index == i
         direct = _pixels(explorer.render_moving())
         assert np.array_equal(_pixels(frame), direct), f"{explorer.MAIN_CONTROL} = {main.value!r}"
+        assert note == explorer.note.value, f"{explorer.MAIN_CONTROL} = {main.value!r}: the note"
 
 
 def test_explorers_built_in_a_kernel_carry_every_frame():
@@ -85,6 +87,9 @@ def test_the_frames_are_linked_to_the_main_slider_in_the_browser(explorer):
     assert len(explorer.frames.children) == len(main.options)
     link = explorer.frames_link
     assert (link.source, link.target) == ((main, "index"), (explorer.frames, "selected_index"))
+    link = explorer.notes_link
+    assert (link.source, link.target) == ((main, "index"), (explorer.notes, "selected_index"))
+    assert len(explorer.notes.children) == len(main.options) and explorer.children[2] is explorer.notes
     assert "ngopt-frames" in explorer._dom_classes and "ngopt-main-slider" in main._dom_classes
     assert main.description                                      # labelled, for a screen reader
     # the still layer and the frames share one grid cell: the frame lies over the still picture
@@ -154,7 +159,7 @@ def test_an_explorer_s_pictures_keep_a_page_light(explorer):
     assert total < MAX_EXPLORER_BYTES, f"{total / 1e6:.2f} MB"
 
 
-def test_a_browser_change_of_the_main_slider_leaves_the_stack_to_the_browser():
+def test_a_browser_change_of_the_main_slider_leaves_the_stacks_to_the_browser():
     """The browser switched the frame itself (jslink) and may be stops further already: the
     kernel, answering late, must not pull the Stack back; Python changes do set it."""
     explorer = EXPLORERS["census"]()
@@ -167,9 +172,9 @@ def test_a_browser_change_of_the_main_slider_leaves_the_stack_to_the_browser():
 
     asyncio.run(message())
     assert explorer.result.n == 1 and explorer.image.value != picture   # the kernel follows...
-    assert explorer.frames.selected_index == shown          # ...but leaves the Stack to the browser
+    assert explorer.frames.selected_index == explorer.notes.selected_index == shown   # ...not the Stacks
     main.value = 7
-    assert explorer.frames.selected_index == 6
+    assert explorer.frames.selected_index == explorer.notes.selected_index == 6
 
 
 def test_a_browser_drag_of_the_main_slider_leaves_the_whole_picture_until_the_hand_rests(fake_clock):

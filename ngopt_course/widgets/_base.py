@@ -161,6 +161,9 @@ class Explorer(widgets.VBox):
         The artists of the moving layer on show.
     last_redraw_seconds : float
         Time from a control change to the new PNG being ready.
+    notes : ipywidgets.Stack or None
+        With a ``MAIN_CONTROL``: the note of each stop (``HTML``), linked like ``frames``
+        and shown instead of ``note`` (which keeps the current one).
     frames : ipywidgets.Stack or None
         With a ``MAIN_CONTROL``: one transparent PNG ``Image`` per stop of that slider,
         its moving layer alone at the other controls' current values, shown over
@@ -195,11 +198,12 @@ class Explorer(widgets.VBox):
         self.last_redraw_seconds = float("nan")
         rows = layout_rows or [list(self.controls.values())]
         control_box = widgets.VBox([widgets.HBox(row) for row in rows])
-        self.frames = None
-        picture = self.image
+        self.frames = self.notes = None
+        picture, note = self.image, self.note
         if self.MAIN_CONTROL is not None:
             picture = self._build_frames(self.controls[self.MAIN_CONTROL])
-        super().__init__([control_box, picture, self.note, self.messages])
+            note = self.notes
+        super().__init__([control_box, picture, note, self.messages])
         if self.frames is not None:
             self.add_class("ngopt-frames")
         for control in self.controls.values():
@@ -358,6 +362,9 @@ class Explorer(widgets.VBox):
                                      for _ in main.options],
                                     selected_index=main.index, layout=widgets.Layout(**cell))
         self.frames_link = widgets.jslink((main, "index"), (self.frames, "selected_index"))
+        # the note of each stop too, so that the words always say what the picture shows
+        self.notes = widgets.Stack([widgets.HTML() for _ in main.options], selected_index=main.index)
+        self.notes_link = widgets.jslink((main, "index"), (self.notes, "selected_index"))
         main.add_class("ngopt-main-slider")
         self._frames_context = None   # (layer key, other controls' values) the frames were drawn for
         self._frames_still = None     # the still layer the frames were drawn over
@@ -371,8 +378,9 @@ class Explorer(widgets.VBox):
         main = self.controls[self.MAIN_CONTROL]
         return [o[1] if isinstance(o, tuple) else o for o in main.options]
 
-    def _frame_png(self, stop):
-        """The moving layer alone at ``stop`` of the main slider (other controls as they are), as PNG."""
+    def _frame(self, stop):
+        """The moving layer alone at ``stop`` of the main slider (other controls as they are),
+        as PNG, and the note of that stop."""
         values = {**self.values, self.MAIN_CONTROL: stop}
         result = self.compute(**values)
         key = self.layer_key(result)
@@ -380,7 +388,7 @@ class Explorer(widgets.VBox):
             raise ValueError(f"{type(self).__name__}: the still layer must not depend on the main "
                              f"control {self.MAIN_CONTROL!r} (layer {key!r} at {stop!r})")
         self._draw(self._layer, result)
-        return self.render_moving()
+        return self.render_moving(), self.describe(result)
 
     def _show_frames(self):
         """After a redraw: the still layer, and the frame on show; the others marked to draw."""
@@ -402,11 +410,11 @@ class Explorer(widgets.VBox):
         if not self._for_browser:
             # A change made in Python; the browser's own changes already show (jslink), and
             # setting the index here, late, would pull the Stack back behind the hand.
-            self.frames.selected_index = index
+            self.frames.selected_index = self.notes.selected_index = index
 
     def _draw_frame(self, index):
         stops = self._main_stops()
-        self.frames.children[index].value = self._frame_png(stops[index])
+        self.frames.children[index].value, self.notes.children[index].value = self._frame(stops[index])
         self._stale_frames.discard(index)
         self._draw(self._layer, self.result)          # the figure shows the current setting again
 
