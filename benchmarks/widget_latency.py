@@ -25,6 +25,12 @@ As a yardstick for this machine's speed, a reference redraw (a 9 x 3.6 in figure
 90 dpi with one 1,000-point line and its axes, rendered to PNG) is timed between the
 widgets; latencies are also given as multiples of it (median reference of the run).
 
+An explorer with a main slider (``Explorer.MAIN_CONTROL``) also carries one frame per
+stop of it, shown by the browser with no kernel: a change of another control draws the
+frame on show with the picture (in these times) and the others after, between the
+kernel's messages. The frames of each are then drawn (``draw_frames``, timed apart) and
+their sizes listed: a notebook page carries them all (base64, a third more).
+
 How to run
 ----------
     python benchmarks/widget_latency.py                  # every widget, 2 passes
@@ -118,7 +124,17 @@ def _setting(explorer):
     return tuple(sorted((name, repr(value)) for name, value in explorer.values.items()))
 
 
-def drive(name, passes):
+def frames_row(explorer, name):
+    """[name, frames, KB of frames, largest KB, KB of the still and whole pictures, s to draw them all]."""
+    start = time.perf_counter()
+    explorer.draw_frames()
+    seconds = time.perf_counter() - start
+    sizes = [len(child.value) for child in explorer.frames.children]
+    return [name, len(sizes), f"{sum(sizes) / 1e3:.0f}", f"{max(sizes) / 1e3:.0f}",
+            f"{(len(explorer.still_image.value) + len(explorer.image.value)) / 1e3:.0f}", f"{seconds:.2f}"]
+
+
+def drive(name, passes, frame_rows=None):
     """Per change: (pass, control, value, wall s, cpu s, new setting?); and the build times."""
     changes, builds = [], []
     for index in range(passes):
@@ -138,6 +154,8 @@ def drive(name, passes):
                 changes.append((index, control_name, value, wall, cpu, setting not in seen))
                 seen.add(setting)
         controls = len(explorer.controls)
+        if frame_rows is not None and index == 0 and explorer.frames is not None:
+            frame_rows.append(frames_row(explorer, name))
         explorer.close()
     return changes, builds, controls
 
@@ -164,10 +182,10 @@ def main(argv=None):
         f"load     {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} (1, 5, 15 min) at the start",
     ])
 
-    refs, rows, worst_rows, cpu_rows = [], [], [], []
+    refs, rows, worst_rows, cpu_rows, frame_rows = [], [], [], [], []
     for name in names:
         refs += [reference_redraw() for _ in range(5)]
-        changes, builds, controls = drive(name, args.passes)
+        changes, builds, controls = drive(name, args.passes, frame_rows)
         new = [c for c in changes if c[5]] or changes
         old = [c for c in changes if not c[5]]
         med, worst = summary([c[3] for c in new])
@@ -199,6 +217,9 @@ def main(argv=None):
     print_table(["widget", "wall median", "cpu median", "wall worst", "cpu worst", "cpu / wall"], cpu_rows)
     print("The slowest change to a new setting of each widget.")
     print_table(["widget", "change", "ms"], worst_rows)
+    print("Frames of the main slider (after the first pass's changes): count, sizes in KB, "
+          "seconds to draw them all.")
+    print_table(["widget", "frames", "frames KB", "largest KB", "still + whole KB", "draw all s"], frame_rows)
     load = os.getloadavg()
     print(f"load     {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} (1, 5, 15 min) at the end")
 

@@ -3,7 +3,9 @@
 Helpers that are not fixtures (colours, optimizer factories) live in ``helpers.py``.
 """
 
+import asyncio
 import os
+from types import SimpleNamespace
 
 import matplotlib
 import pytest
@@ -70,3 +72,35 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.notebooks)
         if f"{path.name}::{getattr(item, 'originalname', item.name)}" in SLOW_TESTS:
             item.add_marker(pytest.mark.slow)
+
+
+# -- a fake clock for the widgets' delays --------------------------------------------
+
+class _FakeClockLoop(asyncio.SelectorEventLoop):
+    """An event loop whose clock stands still until the test moves it."""
+
+    def __init__(self):
+        super().__init__()
+        self.now = 0.0
+
+    def time(self):
+        return self.now
+
+
+async def _advance(seconds):
+    """Move the fake clock on, and let the loop run what fell due (two turns: timers, then them)."""
+    asyncio.get_running_loop().now += seconds
+    for _ in range(2):
+        await asyncio.sleep(0)
+
+
+def _run_on_fake_clock(coroutine):
+    with asyncio.Runner(loop_factory=_FakeClockLoop) as runner:
+        return runner.run(coroutine)
+
+
+@pytest.fixture
+def fake_clock():
+    """``run(coroutine)`` on an event loop whose clock moves only by ``await advance(seconds)``:
+    delays tested by the order of events, not by wall time."""
+    return SimpleNamespace(run=_run_on_fake_clock, advance=_advance)

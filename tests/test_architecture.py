@@ -217,12 +217,6 @@ def test_modules_open_with_the_lectures_code(module):
 # names (``__version__``) are public. Reaching a private name through a module
 # (``from . import nn`` then ``nn._forward``) counts as importing it.
 
-# Private names imported today by the modules other helpers are rewriting (issue 23):
-# remove an entry when its import is gone (the test below fails on a stale entry).
-KNOWN_PRIVATE_IMPORTS = {
-    # widgets/: the "widgets" helper's one-redraw-machinery work
-    "widgets/ewa.py imports _line_effects from plots.ewa",
-}
 
 
 def _is_private(name):
@@ -270,9 +264,7 @@ def private_imports(package_root):
 
 
 def test_no_module_imports_another_modules_private_name():
-    found = set(private_imports(PACKAGE))
-    assert found - KNOWN_PRIVATE_IMPORTS == set(), "give these names a public name in their module"
-    assert KNOWN_PRIVATE_IMPORTS - found == set(), "fixed: remove them from KNOWN_PRIVATE_IMPORTS"
+    assert private_imports(PACKAGE) == [], "give these names a public name in their module"
 
 
 def test_the_private_import_check_catches_every_spelling(tmp_path):

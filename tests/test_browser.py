@@ -11,8 +11,9 @@ A screenshot of each notebook and of each widget is saved (folder printed; choos
 with NGOPT_SCREENSHOTS). A last test runs a notebook with one fault of each kind and
 checks that every fault is reported, so the checks themselves are known to work.
 
-What the learner feels is measured too, never asserted: each widget's first slider is
-dragged back and forth for about 2 s, and ``summary.txt`` (in the screenshot folder)
+What the learner feels is measured too, never asserted: each widget's main slider (the
+one whose stops the browser shows from precomputed frames, else the first) is dragged
+back and forth for about 2 s, and ``summary.txt`` (in the screenshot folder)
 lists per widget the pictures per second while dragging and the time from release to
 the last picture (goals: benchmarks/README.md).
 

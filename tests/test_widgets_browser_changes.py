@@ -3,7 +3,8 @@
 ``Explorer._redraw_for`` draws a change the browser sent (``Widget.set_state``, the call
 ipywidgets makes for a message from the front end) from the kernel's event loop, once the
 message is answered, and draws values that arrived meanwhile once. Python changes are
-drawn at once. Here an asyncio loop stands in for the kernel's.
+drawn at once. Here an asyncio loop stands in for the kernel's; the note's delay is
+tested on a loop whose clock the test moves (no wall time, no sleeping).
 """
 
 import asyncio
@@ -30,8 +31,11 @@ class Counting(Explorer):
         self.drawn.append(beta)
         return beta
 
-    def draw(self, result):
-        self.figure.add_axes((0.1, 0.1, 0.8, 0.8)).plot([0, 1], [0, result])
+    def draw_still(self, result):
+        self.figure.add_axes((0.1, 0.1, 0.8, 0.8)).set_ylim(0, 1)
+
+    def draw_moving(self, result):
+        self.figure.axes[0].plot([0, 1], [0, result])
 
     def describe(self, result):
         return f"beta = {result}"
@@ -157,14 +161,7 @@ def test_explorers_with_their_own_change_handler_defer_too(name, key):
     assert explorer.image.value != before
 
 
-@pytest.fixture
-def note_delay(monkeypatch):
-    """A note delay far longer than two redraws take even on a loaded machine."""
-    monkeypatch.setattr(_base, "NOTE_DELAY", 1.0)
-    return 1.0
-
-
-def test_the_note_of_browser_changes_comes_once_the_hand_rests(note_delay):
+def test_the_note_of_browser_changes_comes_once_the_hand_rests(fake_clock):
     explorer = Counting()
     notes = []
     explorer.note.observe(lambda change: notes.append(change["new"]), names="value")
@@ -174,14 +171,16 @@ def test_the_note_of_browser_changes_comes_once_the_hand_rests(note_delay):
             _from_browser(explorer.controls["beta"], value)
             await asyncio.sleep(0)                    # each value drawn at once ...
         during = (explorer.result, explorer.note.value)
-        await asyncio.sleep(note_delay * 1.5)         # ... the note once the hand rests
-        return during
+        await fake_clock.advance(0.99 * _base.NOTE_DELAY)
+        resting = list(notes)
+        await fake_clock.advance(0.02 * _base.NOTE_DELAY)       # ... the note once the hand rests
+        return during, resting
 
-    assert asyncio.run(drag()) == (0.7, "beta = 0.9")
+    assert fake_clock.run(drag()) == ((0.7, "beta = 0.9"), [])
     assert notes == ["beta = 0.7"]                    # one note, the latest
 
 
-def test_a_python_change_sets_the_note_at_once_and_drops_a_waiting_one(note_delay):
+def test_a_python_change_sets_the_note_at_once_and_drops_a_waiting_one(fake_clock):
     explorer = Counting()
 
     async def drag_then_cell():
@@ -189,10 +188,10 @@ def test_a_python_change_sets_the_note_at_once_and_drops_a_waiting_one(note_dela
         await asyncio.sleep(0)
         explorer.controls["beta"].value = 0.8         # a cell runs before the note's time
         now = explorer.note.value
-        await asyncio.sleep(note_delay * 1.5)
+        await fake_clock.advance(2 * _base.NOTE_DELAY)
         return now
 
-    assert asyncio.run(drag_then_cell()) == "beta = 0.8"
+    assert fake_clock.run(drag_then_cell()) == "beta = 0.8"
     assert explorer.note.value == "beta = 0.8"        # the waiting 0.6 note never came
 
 

@@ -1,10 +1,6 @@
 """The capstone explorer, driven headless with short runs: choices -> run, picture, note, speed."""
 
 
-import matplotlib
-
-matplotlib.use("Agg")  # this test process only; notebooks keep their inline backend
-
 import matplotlib.colors as mcolors
 import numpy as np
 import pytest
@@ -14,7 +10,9 @@ from ngopt_course.experiments.capstone import train_run
 from ngopt_course.plots.style import OPTIMIZER_COLORS
 from ngopt_course.widgets.capstone import CapstoneExplorer, capstone_explorer
 
-from widget_checks import no_pyplot_figures_left, set_control as _set, assert_redraws_measured  # noqa: F401 (autouse fixture)
+from widget_checks import set_control as _set, assert_redraws_measured
+
+pytestmark = pytest.mark.usefixtures("no_pyplot_figures_left")
 
 EPOCHS = 15   # short runs: the explorer does not care how long they trained
 

@@ -1,10 +1,6 @@
 """The notebook-08 explorers, driven headless: controls -> data, picture, note, speed."""
 
 
-import matplotlib
-
-matplotlib.use("Agg")  # this test process only; notebooks keep their inline backend
-
 import numpy as np
 import pytest
 
@@ -19,7 +15,9 @@ from ngopt_course.widgets.critical_points import (
     plateau_explorer,
 )
 
-from widget_checks import no_pyplot_figures_left, set_control as _set, assert_redraws_measured  # noqa: F401 (autouse fixture)
+from widget_checks import set_control as _set, assert_redraws_measured
+
+pytestmark = pytest.mark.usefixtures("no_pyplot_figures_left")
 
 
 
@@ -87,7 +85,7 @@ def test_census_every_slider_value_redraws(small_census):
 
 def test_census_default_build_and_bad_arguments():
     explorer = census_explorer()
-    assert explorer.controls["n"].max == 20 and explorer.result.n == 5
+    assert explorer.controls["n"].options[-1] == ("20", 20) and explorer.result.n == 5
     assert explorer.census.num_samples == 2000
     with pytest.raises(ValueError, match="n == 30"):
         census_explorer(n=30, max_n=20)
@@ -173,3 +171,13 @@ def test_plateau_refuses_unknown_choices():
         plateau_explorer(surface="rosenbrock")
     with pytest.raises(ValueError, match="optimizer == 'sgd'"):
         plateau_explorer(optimizer="sgd")
+
+
+def test_plateau_alpha_snaps_to_a_stop_and_refuses_a_non_positive_one():
+    from ngopt_course.widgets.critical_points import PLATEAU_LEARNING_RATES
+
+    explorer = plateau_explorer(surface="saddle", learning_rate=0.33)
+    assert explorer.controls["learning_rate"].value == 0.3 == explorer.result.learning_rate
+    assert [value for _, value in explorer.controls["learning_rate"].options] == list(PLATEAU_LEARNING_RATES)
+    with pytest.raises(ValueError, match="learning_rate"):
+        plateau_explorer(learning_rate=0.0)

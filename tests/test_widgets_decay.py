@@ -16,7 +16,9 @@ from ngopt_course.widgets.decay import (
     manual_decay_rates,
 )
 
-from widget_checks import no_pyplot_figures_left, set_control as _set  # noqa: F401 (autouse fixture)
+from widget_checks import set_control as _set
+
+pytestmark = pytest.mark.usefixtures("no_pyplot_figures_left")
 
 
 

@@ -19,7 +19,9 @@ from ngopt_course.widgets.ewa import (
     ewa_explorer,
 )
 
-from widget_checks import no_pyplot_figures_left, set_control as _set  # noqa: F401 (autouse fixture)
+from widget_checks import set_control as _set
+
+pytestmark = pytest.mark.usefixtures("no_pyplot_figures_left")
 
 DAYS = np.arange(1, 366)
 # A stand-in year: cold in January, warm in mid-July (peak of the cycle on day 202), noisy.
@@ -41,7 +43,9 @@ def test_ewa_explorer_builds_with_the_lecture_defaults():
     explorer = ewa_explorer(DAYS, TEMPS)
     assert isinstance(explorer, EWAExplorer)
     slider = explorer.controls["beta"]
-    assert (slider.min, slider.max, slider.value) == (0.0, BETA_MAX, 0.9)
+    stops = [value for _, value in slider.options]
+    assert (stops[0], stops[-1], slider.value) == (0.0, BETA_MAX, 0.9)
+    assert {0.5, 0.9, 0.98} <= set(stops) and stops == sorted(stops)
     assert slider.description == "β"
     np.testing.assert_allclose(explorer.result.v, ewa(TEMPS, 0.9))
     assert explorer.result.window == pytest.approx(10.0)
@@ -55,7 +59,7 @@ def test_ewa_explorer_every_slider_value_redraws_finite_data():
     times = []
     previous_v = explorer.result.v
     # min, max, back, the lecture's betas and a middle value; no two in a row are equal
-    for beta in [0.0, BETA_MAX, 0.9, 0.5, 0.98, 0.37, BETA_MAX, 0.0, 0.9]:
+    for beta in [0.0, BETA_MAX, 0.9, 0.5, 0.98, 0.75, BETA_MAX, 0.0, 0.9]:
         changed, seconds = _set(explorer, "beta", beta)
         assert changed, beta
         times.append(seconds)
@@ -68,6 +72,13 @@ def test_ewa_explorer_every_slider_value_redraws_finite_data():
         assert explorer.result.window == pytest.approx(1 / (1 - beta))
         assert f"{1 / (1 - beta):.1f} days" in explorer.note.value
     # redraw speed is measured by benchmarks/widget_latency.py, not asserted in unit tests
+
+
+def test_a_beta_between_the_stops_becomes_one():
+    explorer = ewa_explorer(DAYS, TEMPS, beta=0.37)
+    stops = [value for _, value in explorer.controls["beta"].options]
+    assert 0.37 in stops and stops == sorted(stops) and explorer.result.beta == 0.37
+    assert len(explorer.frames.children) == len(stops)
 
 
 def test_ewa_explorer_beta_zero_is_the_data_itself():

@@ -12,9 +12,9 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from ngopt_course.widgets import EXPLORERS
-from ngopt_course.widgets.race import RaceExplorer
-from widget_checks import no_pyplot_figures_left  # noqa: F401 (autouse fixture)
+from ngopt_course.widgets import EXPLORERS, Explorer
+
+pytestmark = pytest.mark.usefixtures("no_pyplot_figures_left")
 
 #: Blitting draws the moving artists after the still ones, so where a moving curve
 #: crosses a still artist drawn above it in a full redraw (a spine, a grey curve of
@@ -50,17 +50,7 @@ def _pixels(png):
 
 def _full_redraw(explorer):
     """The current setting drawn from scratch, every artist in one canvas.draw(), as RGB."""
-    if not isinstance(explorer, RaceExplorer):            # the race keeps its own figures per surface
-        explorer._draw_anew(explorer.result)
-    figure = explorer.figure
-    animated = figure.findobj(lambda artist: artist.get_animated())
-    for artist in animated:
-        artist.set_animated(False)
-    figure.canvas.draw()
-    pixels = np.asarray(figure.canvas.buffer_rgba())[..., :3].copy()
-    for artist in animated:
-        artist.set_animated(True)
-    return pixels
+    return explorer.redraw_from_scratch()[..., :3].copy()
 
 
 def test_every_control_changes_the_picture(explorer):
@@ -83,3 +73,20 @@ def test_the_fast_picture_is_the_full_redraw(explorer):
             differing = np.any(shown != full, axis=-1).mean()
             assert differing <= MAX_DIFFERING, f"{name} = {value!r}: {differing:.2%} of the pixels differ"
             explorer.refresh()                           # back to the fast path for the next change
+
+
+def test_the_example_explorer_of_the_base_module_works():
+    """The minimal explorer ``widgets._base`` opens with runs, and its slider moves the picture."""
+    import textwrap
+
+    from ngopt_course.widgets import _base
+
+    example = textwrap.dedent(_base.__doc__.split("::", 1)[1].split("\nThe figure", 1)[0])
+    namespace = {"Explorer": Explorer, "widgets": ipywidgets, "np": np}
+    exec(example, namespace)                              # noqa: S102 - the module's own docstring
+    explorer = namespace["ParabolaExplorer"]()
+    before = explorer.image.value
+    explorer.controls["a"].value = 2.0
+    assert explorer.image.value != before
+    assert explorer.note.value == "a = 2: the vertex stays at 0."
+    assert np.any(_pixels(explorer.image.value) != _full_redraw(explorer), axis=-1).mean() <= MAX_DIFFERING

@@ -10,7 +10,9 @@ from ngopt_course.data import make_moons
 from ngopt_course.plots.minibatch import size_color
 from ngopt_course.widgets.minibatch import MiniBatchExplorer, explorer_sizes, minibatch_explorer
 
-from widget_checks import no_pyplot_figures_left, set_control  # noqa: F401 (autouse fixture)
+from widget_checks import set_control
+
+pytestmark = pytest.mark.usefixtures("no_pyplot_figures_left")
 
 M = 2000
 

@@ -10,7 +10,9 @@ from ngopt_course.surfaces import SURFACES
 from ngopt_course.widgets.momentum import LEARNING_RATES, MomentumExplorer, momentum_explorer
 from ngopt_course.widgets.surface_race import bowl_curvatures
 
-from widget_checks import no_pyplot_figures_left, set_controls as _set  # noqa: F401 (autouse fixture)
+from widget_checks import set_controls as _set
+
+pytestmark = pytest.mark.usefixtures("no_pyplot_figures_left")
 
 BOWL = SURFACES["elongated_bowl"]
 A, B = 0.2, 10.0                     # f = (a x^2 + b y^2) / 2 = 0.1 x^2 + 5 y^2

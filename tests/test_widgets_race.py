@@ -18,7 +18,9 @@ from ngopt_course.widgets.race import (
     optimizer_race,
 )
 
-from widget_checks import no_pyplot_figures_left, set_control as _set  # noqa: F401 (autouse fixture)
+from widget_checks import set_control as _set
+
+pytestmark = pytest.mark.usefixtures("no_pyplot_figures_left")
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,9 @@ from ngopt_course.widgets.rmsprop import (
     rmsprop_explorer,
 )
 
-from widget_checks import no_pyplot_figures_left, set_controls as _set  # noqa: F401 (autouse fixture)
+from widget_checks import set_controls as _set
+
+pytestmark = pytest.mark.usefixtures("no_pyplot_figures_left")
 
 BOWL = SURFACES["elongated_bowl"]
 A, B = 0.2, 10.0

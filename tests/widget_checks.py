@@ -1,25 +1,14 @@
-"""What every widget test file needs: no stray pyplot figure, and a control set as a learner does.
+"""Helpers of the widget tests: a control set as a learner does, redraws that timed themselves.
 
-Imported by the ``test_widgets_*.py`` files (pytest puts ``tests/`` on the path);
-``no_pyplot_figures_left`` is an autouse fixture in every module that imports it.
+Imported by the ``test_widgets_*.py`` files (pytest puts ``tests/`` on the path). Plain
+functions: the fixtures they share live in ``conftest.py``.
 """
 
 from __future__ import annotations
 
 import math
 
-import matplotlib.pyplot as plt
-import pytest
-
-__all__ = ["no_pyplot_figures_left", "set_control", "set_controls", "assert_redraws_measured"]
-
-
-@pytest.fixture(autouse=True)
-def no_pyplot_figures_left():
-    """An explorer draws on its own Figure: pyplot must not see (and keep) a new one."""
-    before = plt.get_fignums()
-    yield
-    assert plt.get_fignums() == before
+__all__ = ["set_control", "set_controls", "assert_redraws_measured"]
 
 
 def set_controls(explorer, **values):

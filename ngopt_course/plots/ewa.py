@@ -19,6 +19,7 @@ __all__ = [
     "UNCORRECTED_COLOR",
     "temperature_label",
     "beta_label",
+    "line_effects",
     "plot_temperatures",
     "plot_ewa_curves",
     "plot_ewa_weights",
@@ -55,8 +56,11 @@ def beta_label(beta):
     return f"β = {beta:g} (about {days})"
 
 
-def _line_effects(color, linewidth):
-    # Yellow on white is faint: a thin dark outline keeps the lecture's colour readable.
+def line_effects(color, linewidth):
+    """Path effects of a curve in ``color`` (None: plain).
+
+    Yellow on white is faint: a thin dark outline keeps the lecture's colour readable.
+    """
     if color == BETA_COLORS[0.5]:
         return [path_effects.Stroke(linewidth=linewidth + 1.2, foreground=MARK_COLOR), path_effects.Normal()]
     return None
@@ -116,7 +120,7 @@ def plot_ewa_curves(days, curves, theta=None, ax=None, *, unit="F", title=None, 
     for beta, v in curves.items():
         color = beta_color(beta)
         ax.plot(days, v, color=color, linewidth=linewidth, label=beta_label(beta),
-                path_effects=_line_effects(color, linewidth))
+                path_effects=line_effects(color, linewidth))
     ax.set_xlabel("day of the year")
     ax.set_ylabel(temperature_label(unit))
     ax.set_title(title if title is not None else r"Exponentially weighted averages $v_t$")
@@ -168,7 +172,7 @@ def bias_curve_style(corrected, beta, unit="F"):
     if corrected:
         color = beta_color(beta)
         return {"linestyle": "-", "color": color, "linewidth": 2.2, "label": r"$v_t / (1 - \beta^t)$, bias-corrected",
-                "path_effects": _line_effects(color, 2.2) or []}
+                "path_effects": line_effects(color, 2.2) or []}
     return {"linestyle": "--", "color": UNCORRECTED_COLOR, "linewidth": 2.0, "path_effects": [],
             "label": rf"$v_t$, uncorrected (starts near 0 {_unit(unit)})"}
 
@@ -227,7 +231,7 @@ def plot_correction_effect(t, changes, ax=None, *, threshold=1.0):
     for beta, change in changes.items():
         color = beta_color(beta)
         ax.plot(t, change, color=color, linewidth=2.0, label=beta_label(beta),
-                path_effects=_line_effects(color, 2.0))
+                path_effects=line_effects(color, 2.0))
     if threshold is not None:
         ax.axhline(threshold, color=MARK_COLOR, linewidth=1.0, linestyle=":", label=f"{threshold:g} %")
     ax.set_yscale("log")

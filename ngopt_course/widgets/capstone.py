@@ -123,7 +123,11 @@ class CapstoneExplorer(Explorer):
     def _keys(self):
         return sorted(self.runs, key=lambda k: (OPTIMIZER_NAMES.index(k[0]), list(SETTINGS).index(k[1])))
 
-    def draw(self, result):
+    def layer_key(self, result):
+        # a still layer per set of runs drawn (one is added when a run is trained on demand)
+        return tuple(self._keys()), result.run is None
+
+    def draw_still(self, result):
         # Room above the axes for the legends (they cover no data) and the titles.
         left = self.figure.add_axes((0.07, 0.14, 0.50, 0.66))
         right = self.figure.add_axes((0.66, 0.14, 0.31, 0.66))
@@ -149,8 +153,6 @@ class CapstoneExplorer(Explorer):
         legend_above(left, [h for pair in zip(colours, styles) for h in pair], ncol=columns, fontsize=6.5)
         # no minor ticks on the log axis: they would be rebuilt on every redraw (half its time)
         left.yaxis.set_minor_locator(NullLocator())
-        self._drawn_keys = keys
-        self.moving = []
         if result.run is None:
             right.set_axis_off()
             right.text(0.5, 0.5, "not trained yet", ha="center", va="center", transform=right.transAxes)
@@ -160,23 +162,18 @@ class CapstoneExplorer(Explorer):
         right.set_title(right.get_title(), y=_TITLE_Y)
         right.get_legend().remove()
         legend_above(right, right.get_legend_handles_labels()[0], fontsize=6.5)
-        self._set_moving()
-
-    def _set_moving(self):
-        """The curves (restyled: the chosen one thick), and on the right the shading, the examples
-        over it, the spines over both and the title; the axes, ticks and legends stay."""
-        left, right = self.figure.axes
-        self.moving = [*left.get_lines(), *right.collections, *right.spines.values(), right.title]
 
     @staticmethod
     def _boundary_title(run):
         return f"{OPTIMIZER_LABELS[run.optimizer]}: accuracy {run.accuracy:.1%}"
 
-    def update(self, result):
-        if result.run is None or not self.moving or self._keys() != self._drawn_keys:
-            return False                          # "not trained yet", or a new curve: draw again
+    def draw_moving(self, result):
+        """The curves (restyled: the chosen one thick), and on the right the shading, the examples
+        over it, the spines over both and the title; the axes, ticks and legends stay."""
+        if result.run is None:                    # "not trained yet": nothing moves
+            return []
         left, right = self.figure.axes
-        for key, line in zip(self._drawn_keys, left.get_lines()):
+        for key, line in zip(self._keys(), left.get_lines()):
             line.set(**cost_curve_style(key == result.key, highlighted=True))
         # the decision panel: the same axes, examples and legend; new shading and title
         for artist in [*right.collections]:
@@ -188,8 +185,7 @@ class CapstoneExplorer(Explorer):
             if artist.filled:                     # the shading under the examples, as plot_decision_boundary
                 artist.set_zorder(0.5)            # draws it (the boundary line stays above them)
         right.set_title(self._boundary_title(result.run), y=_TITLE_Y)
-        self._set_moving()
-        return True
+        return [*left.get_lines(), *right.collections, *right.spines.values(), right.title]
 
     def describe(self, result):
         if result.run is None:

@@ -19,7 +19,7 @@ import ipywidgets as widgets
 import numpy as np
 from matplotlib.ticker import NullLocator
 
-from .._validation import check_int
+from .._validation import check_int, check_real
 from ..experiments.critical_points import (
     CRITICAL_POINT_KINDS,
     critical_point_census,
@@ -48,6 +48,7 @@ __all__ = [
     "PlateauExplorer",
     "plateau_explorer",
     "PLATEAU_SURFACES",
+    "PLATEAU_LEARNING_RATES",
     "FLAT_GRADIENT",
 ]
 
@@ -57,6 +58,11 @@ PLATEAU_SURFACES = {
     "saddle point": "saddle",
     "local and global minimum": "local_minimum",
 }
+#: The alpha slider's stops: 1, 1.5, 2, 3, 4, 5, 7 per decade from 0.001 to 10 (every
+#: surface's recommended alpha among them). Stops, not a continuous log slider: the browser
+#: shows each from a precomputed frame.
+PLATEAU_LEARNING_RATES = tuple(round(m * 10.0 ** e, 6) for e in range(-3, 1)
+                               for m in (1, 1.5, 2, 3, 4, 5, 7)) + (10.0,)
 #: A point counts as "on flat ground" where the gradient is shorter than this.
 FLAT_GRADIENT = 0.05
 _NORM_FLOOR = 1e-5
@@ -67,6 +73,11 @@ _NORM_RANGE = (_NORM_FLOOR, 1e3)
 _TITLE_Y = 1.16
 #: The plateau explorer's titles: above one row of legend.
 _TITLE_Y_ONE_ROW = 1.08
+
+
+def _nearest_rate(learning_rate):
+    """The stop of the alpha slider nearest ``learning_rate`` (on a log scale)."""
+    return min(PLATEAU_LEARNING_RATES, key=lambda a: abs(np.log(a / float(learning_rate))))
 
 
 def _no_minor_ticks(*axes):
@@ -97,6 +108,8 @@ class CensusResult:
 class CensusExplorer(Explorer):
     """Dimension slider -> minima / maxima / saddles among random Hessians of that size."""
 
+    MAIN_CONTROL = "n"       # its stops are shown from precomputed frames
+
     def __init__(self, n=5, max_n=20, num_samples=2000, seed=0):
         max_n = check_int(max_n, "max_n", min_val=2, max_val=40)
         n = check_int(n, "n", min_val=1, max_val=max_n)
@@ -104,9 +117,10 @@ class CensusExplorer(Explorer):
         self._fractions = {kind: self.census.fractions(kind) for kind in CRITICAL_POINT_KINDS}
         self._naive = naive_minimum_fraction(self.census.dims)
         controls = {
-            "n": widgets.IntSlider(value=n, min=1, max=max_n, step=1, description="dimension n",
-                                   style={"description_width": "initial"},
-                                   layout=widgets.Layout(width="420px")),
+            # a stop per n (not an IntSlider): the browser shows each from a precomputed frame
+            "n": widgets.SelectionSlider(options=[(str(k), k) for k in range(1, max_n + 1)], value=n,
+                                         description="dimension n", style={"description_width": "initial"},
+                                         continuous_update=True, layout=widgets.Layout(width="420px")),
         }
         super().__init__(controls, figsize=(9.0, 3.6), dpi=90)
 
@@ -119,7 +133,7 @@ class CensusExplorer(Explorer):
             naive_index=naive_index_fractions(n), naive_minimum=naive_minimum_fraction(n),
         )
 
-    def draw(self, result):
+    def draw_still(self, result):
         # Room above the axes for two legend rows (legends cover no data) and the title.
         left = self.figure.add_axes((0.07, 0.14, 0.40, 0.64))
         right = self.figure.add_axes((0.58, 0.14, 0.38, 0.64))
@@ -139,9 +153,7 @@ class CensusExplorer(Explorer):
                      [text.get_text().replace(" (measured)", "") for text in legend.get_texts()], ncol=2, fontsize=6.5)
         right.set_ylim(0.0, 1.05 * self._tallest_share)
         self._bars, self._dots = list(right.patches), right.get_lines()[0]
-        right.set_title(self._histogram_title(result), y=_TITLE_Y)
-        self.moving = [self._marker, *self._bars, self._dots, right.title]
-        self.update(result)
+        right.set_title(" ", y=_TITLE_Y)
 
     @property
     def _tallest_share(self):
@@ -154,7 +166,7 @@ class CensusExplorer(Explorer):
     def _histogram_title(result):
         return f"n = {result.n}: how many directions curve down"
 
-    def update(self, result):
+    def draw_moving(self, result):
         """Move the mark; the bars of j = 0..n get their shares and colours, the rest height 0."""
         n = result.n
         self._marker.set_xdata([n, n])
@@ -167,7 +179,7 @@ class CensusExplorer(Explorer):
                 bar.set_facecolor(colours[j])
         self._dots.set_data(np.arange(n + 1), result.naive_index)
         self._dots.axes.set_title(self._histogram_title(result), y=_TITLE_Y)
-        return True
+        return [self._marker, *self._bars, self._dots]
 
     def describe(self, result):
         r = result
@@ -226,7 +238,13 @@ class PlateauResult:
 
 
 class PlateauExplorer(Explorer):
-    """Surface, optimizer and alpha -> the path and the gradient's length along it."""
+    """Surface, optimizer and alpha -> the path and the gradient's length along it.
+
+    The alpha slider (stops ``PLATEAU_LEARNING_RATES``) moves the picture from
+    precomputed frames, drawn again for each surface and optimizer.
+    """
+
+    MAIN_CONTROL = "learning_rate"
 
     def __init__(self, surface="plateau", optimizer="gd", learning_rate=None):
         if surface not in PLATEAU_SURFACES.values():
@@ -238,15 +256,17 @@ class PlateauExplorer(Explorer):
         # contour grids do not depend on the controls: compute them once
         self._grids = {name: surface_grid(name, num=80) for name in PLATEAU_SURFACES.values()}
         self._syncing = False
+        self._runs_drawn = {}        # layer key -> the artists the moving layer changes
         controls = {
             "surface": widgets.Dropdown(options=list(PLATEAU_SURFACES.items()), value=surface,
                                         description="surface"),
             "optimizer": widgets.ToggleButtons(
                 options=[(OPTIMIZER_LABELS[k], k) for k in OPTIMIZER_COLORS], value=optimizer,
                 description="optimizer", style={"button_width": "auto"}),
-            "learning_rate": widgets.FloatLogSlider(
-                value=learning_rate, base=10, min=-3, max=1, step=0.05, description="α",
-                readout_format=".3g", continuous_update=True, layout=widgets.Layout(width="420px")),
+            "learning_rate": widgets.SelectionSlider(
+                options=[(f"{a:g}", a) for a in PLATEAU_LEARNING_RATES],
+                value=_nearest_rate(learning_rate), description="α",
+                continuous_update=True, layout=widgets.Layout(width="420px")),
         }
         rows = [[controls["surface"], controls["learning_rate"]], [controls["optimizer"]]]
         super().__init__(controls, figsize=(9.0, 3.6), dpi=90, layout_rows=rows)
@@ -262,7 +282,8 @@ class PlateauExplorer(Explorer):
             self._syncing = True
             try:
                 surface = get_surface(self.controls["surface"].value)
-                self.controls["learning_rate"].value = surface.learning_rates[self.controls["optimizer"].value]
+                self.controls["learning_rate"].value = _nearest_rate(
+                    surface.learning_rates[self.controls["optimizer"].value])
             finally:
                 self._syncing = False
         self._redraw_for(change)
@@ -292,14 +313,14 @@ class PlateauExplorer(Explorer):
     def _left_title(result):
         return f"{get_surface(result.surface).title} (α = {result.learning_rate:.3g})"
 
-    def draw(self, result):
+    def draw_still(self, result):
         # Room above the axes for a legend row (legends cover no data) and the title.
         left = self.figure.add_axes((0.07, 0.14, 0.40, 0.68))
         right = self.figure.add_axes((0.58, 0.14, 0.40, 0.68))
         s = get_surface(result.surface)
         plot_surface_contours(s, ax=left, grid=self._grids[s.name])
         plot_path(self._shown_path(result), result.optimizer, ax=left)
-        left.set_title(self._left_title(result), y=_TITLE_Y_ONE_ROW)
+        left.set_title(" ", y=_TITLE_Y_ONE_ROW)   # it names alpha: the moving layer writes it
         legend_above(left, left.get_legend_handles_labels()[0])
         plot_gradient_norm(result.norms, ax=right, optimizer=result.optimizer, threshold=FLAT_GRADIENT,
                            title="Length of the gradient along the path")
@@ -312,12 +333,13 @@ class PlateauExplorer(Explorer):
         # lengths from the rounding floor to 1,000 (a run that diverges leaves at the top).
         right.set_xlim(-0.04 * s.num_steps, 1.04 * s.num_steps)
         right.set_ylim(*_NORM_RANGE)
-        # Moving: the path, the left title (it names alpha), the gradient's length and the
-        # "arrived" mark. The contours, axes and legends stay: each surface has its own figure.
-        self.moving = [left.get_lines()[-1], left.title, right.get_lines()[0], line, text]
+        # Moving: the path, the left title, the gradient's length and the "arrived" mark.
+        self._runs_drawn[self.layer_key(result)] = (left.get_lines()[-1], right.get_lines()[0], line, text)
 
     def layer_key(self, result):
-        return result.surface
+        # The contours, axes and legends (in the optimizer's colour) stay: a figure per
+        # surface and optimizer.
+        return result.surface, result.optimizer
 
     @staticmethod
     def _mark_arrival(ax, result, mark=None):
@@ -338,25 +360,16 @@ class PlateauExplorer(Explorer):
             artist.set_visible(result.steps_to_tol is not None)
         return line, text
 
-    def update(self, result):
-        path, title, norm_line, line, text = self.moving
+    def draw_moving(self, result):
+        path, norm_line, line, text = self._runs_drawn[self.layer_key(result)]
         left, right = path.axes, norm_line.axes
-        colour = OPTIMIZER_COLORS[result.optimizer]
         shown = self._shown_path(result)
         path.set_data(shown[:, 0], shown[:, 1])
-        title.set_text(self._left_title(result))
+        left.title.set_text(self._left_title(result))
         norms = np.maximum(result.norms, 1e-16)  # as plot_gradient_norm draws them
         norm_line.set_data(np.arange(norms.size), norms)
         self._mark_arrival(right, result, (line, text))
-        if path.get_color() != colour:           # another optimizer: its colour, in the legends too
-            for artist in (path, norm_line, left.get_legend().legend_handles[-1],
-                           right.get_legend().legend_handles[0]):
-                artist.set_color(colour)
-            label = OPTIMIZER_LABELS[result.optimizer]
-            left.get_legend().get_texts()[-1].set_text(label)
-            right.get_legend().get_texts()[0].set_text(label)
-            self.restyle_background()
-        return True
+        return [path, norm_line, line, text]
 
     def describe(self, result):
         r = result
@@ -395,10 +408,13 @@ def plateau_explorer(surface="plateau", optimizer="gd", learning_rate=None):
     surface : {"plateau", "saddle", "local_minimum"}, default "plateau"
     optimizer : {"gd", "momentum", "rmsprop", "adam"}, default "gd"
     learning_rate : float, optional
-        Default: the surface's recommended alpha for the optimizer.
+        Default: the surface's recommended alpha for the optimizer. Snaps to the nearest
+        stop of the slider, ``PLATEAU_LEARNING_RATES``.
 
     Returns
     -------
     PlateauExplorer
     """
+    if learning_rate is not None:
+        learning_rate = check_real(learning_rate, "learning_rate", min_val=0.0, closed="neither")
     return PlateauExplorer(surface=surface, optimizer=optimizer, learning_rate=learning_rate)

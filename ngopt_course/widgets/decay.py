@@ -14,7 +14,7 @@ import ipywidgets as widgets
 import numpy as np
 
 from .._validation import check_real
-from ..plots.decay import SCHEDULE_COLORS, plot_schedules, schedule_style
+from ..plots.decay import SCHEDULE_COLORS, plot_schedules
 from ..schedules import (
     exponential_decay,
     inverse_sqrt_decay,
@@ -46,12 +46,18 @@ _SHORT = {
     "constant": "constant",
 }
 
+#: The decay_rate slider's stops: 0 to 3 by 0.05.
+DECAY_RATES = tuple(round(0.05 * i, 2) for i in range(61))
 NUM_EPOCHS = 20
 TABLE_EPOCHS = 6
 BATCHES_PER_EPOCH = 10
 STAIRCASE_DROP, EPOCHS_PER_DROP = 0.5, 5
 #: (first epoch, fraction of alpha0): as if someone watched the cost flatten and cut alpha.
 MANUAL_DROPS = ((8, 1 / 3), (14, 1 / 10))
+
+
+def _nearest(stops, value):
+    return min(stops, key=lambda stop: abs(stop - value))
 
 
 def manual_decay_rates(learning_rate0, epochs, drops=MANUAL_DROPS):
@@ -71,7 +77,12 @@ class DecayResult:
 
 
 class DecayExplorer(Explorer):
-    """alpha0, decay_rate, k and a schedule -> all schedules' curves and a table."""
+    """alpha0, decay_rate, k and a schedule -> all schedules' curves and a table.
+
+    The decay_rate slider (stops ``DECAY_RATES``) moves the picture from precomputed frames.
+    """
+
+    MAIN_CONTROL = "decay_rate"
 
     def __init__(self, learning_rate0=0.2, decay_rate=1.0, k=1.0, schedule="inverse_time"):
         # the sliders would clamp an out-of-range value silently: refuse it instead
@@ -84,9 +95,10 @@ class DecayExplorer(Explorer):
             "learning_rate0": widgets.FloatSlider(
                 value=learning_rate0, min=0.01, max=1.0, step=0.01, description="α0",
                 readout_format=".2f"),
-            "decay_rate": widgets.FloatSlider(
-                value=decay_rate, min=0.0, max=3.0, step=0.05, description="decay_rate",
-                readout_format=".2f"),
+            # stops (not a FloatSlider): the browser shows each from a precomputed frame
+            "decay_rate": widgets.SelectionSlider(
+                options=[(f"{r:.2f}", r) for r in DECAY_RATES], value=_nearest(DECAY_RATES, decay_rate),
+                description="decay_rate", continuous_update=True),
             "k": widgets.FloatSlider(
                 value=k, min=0.1, max=2.0, step=0.05, description="k", readout_format=".2f"),
             "schedule": widgets.Dropdown(
@@ -95,7 +107,8 @@ class DecayExplorer(Explorer):
         }
         self._epochs = np.arange(1, NUM_EPOCHS + 1)
         self._iterations = np.arange(1, NUM_EPOCHS * BATCHES_PER_EPOCH + 1)
-        rows = [[controls["learning_rate0"], controls["decay_rate"], controls["k"]],
+        # decay_rate first: the slider a learner drags most, the one with frames
+        rows = [[controls["decay_rate"], controls["learning_rate0"], controls["k"]],
                 [controls["schedule"]]]
         super().__init__(controls, figsize=(9.0, 3.6), dpi=90, layout_rows=rows)
 
@@ -118,7 +131,11 @@ class DecayExplorer(Explorer):
             selected=schedule,
         )
 
-    def draw(self, result):
+    def layer_key(self, result):
+        # the chosen schedule is drawn thick, in the legend too: a still layer per schedule
+        return result.selected
+
+    def draw_still(self, result):
         # the legend sits in the right margin
         ax = self.figure.add_axes((0.075, 0.14, 0.63, 0.76))
         plot_schedules(
@@ -130,12 +147,9 @@ class DecayExplorer(Explorer):
             ax=ax,
         )
         # The sliders move the curves and the rate axis; the epoch axis, the title and the
-        # legend (mathtext, the slowest text to draw) stay; choosing another schedule
-        # restyles the lines and the legend and renders that still part again.
-        self._selected = result.selected
-        self.moving = [*ax.get_lines(), ax.yaxis]
+        # legend (mathtext, the slowest text to draw) stay.
 
-    def update(self, result):
+    def draw_moving(self, result):
         ax = self.figure.axes[0]
         lines = iter(ax.get_lines())
         for rate in result.rates.values():
@@ -147,25 +161,7 @@ class DecayExplorer(Explorer):
         ax.relim()
         ax.autoscale_view(scalex=False)
         ax.set_ylim(bottom=0)
-        if result.selected != self._selected:
-            self._restyle(ax, result.selected)
-        return True
-
-    def _restyle(self, ax, selected):
-        """The chosen schedule thick, the others faint, as plot_schedules draws them, legend too."""
-        legend = ax.get_legend()
-        handles = dict(zip([t.get_text() for t in legend.get_texts()], legend.legend_handles))
-        name = None
-        for line in ax.get_lines():
-            name = line.get_gid() or name           # a schedule's dots follow its step line
-            style = schedule_style(name, selected, per_iteration=name == "inverse_sqrt_iteration")
-            if line.get_gid():
-                line.set(**style)
-                handles[line.get_label()].set(linewidth=style["linewidth"], alpha=style["alpha"])
-            else:
-                line.set(alpha=style["alpha"], zorder=style["zorder"])
-        self._selected = selected
-        self.restyle_background()                   # the legend is part of the still background
+        return [*ax.get_lines(), ax.yaxis]
 
     def describe(self, result):
         head = "".join(f"<th style='padding:0 8px'>epoch {e}</th>" for e in result.epochs[:TABLE_EPOCHS])

@@ -18,7 +18,7 @@ import numpy as np
 
 from .._validation import check_int, check_real
 from ..ewa import bias_correction_warmup, effective_window, ewa
-from ..plots.ewa import _line_effects, beta_label, bias_curve_style, plot_bias_correction, plot_ewa_curves
+from ..plots.ewa import line_effects, beta_label, bias_curve_style, plot_bias_correction, plot_ewa_curves
 from ..plots.style import BETA_COLORS, MARK_COLOR, beta_color
 from ._base import Explorer
 
@@ -27,11 +27,18 @@ __all__ = [
     "EWAExplorer",
     "ewa_explorer",
     "BiasCorrectionResult",
+    "BETA_STOPS",
     "BiasCorrectionExplorer",
     "bias_correction_explorer",
 ]
 
 BETA_MAX = 0.999
+#: The beta slider's stops: even up to 0.9, then closer, where the window grows fast (the
+#: lecture's 0.5, 0.9 and 0.98 among them). A stop each, not every 0.001: the browser
+#: shows each from a precomputed frame (see ``Explorer.frames``), and 20-odd frames keep
+#: a page light. A beta passed to a builder that is not a stop is added to them.
+BETA_STOPS = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.75, 0.8, 0.85, 0.9, 0.92, 0.94, 0.95, 0.96,
+              0.97, 0.98, 0.99, 0.995, BETA_MAX)
 
 
 def _check_series(days, temps):
@@ -49,10 +56,10 @@ def _fixed_axes(figure):
 
 
 def _beta_slider(beta):
-    return widgets.FloatSlider(
-        value=beta, min=0.0, max=BETA_MAX, step=0.001, description="β",
-        readout_format=".3f", continuous_update=True,
-        layout=widgets.Layout(width="420px"),
+    stops = sorted({*BETA_STOPS, float(beta)})
+    return widgets.SelectionSlider(
+        options=[(f"{b:.3f}", b) for b in stops], value=float(beta), description="β",
+        continuous_update=True, layout=widgets.Layout(width="420px"),
     )
 
 
@@ -70,6 +77,8 @@ class EWAResult:
 class EWAExplorer(Explorer):
     """Beta slider + preset buttons -> the average v_t over a year of temperatures.
 
+    The beta slider (stops ``BETA_STOPS``) moves the picture from precomputed frames.
+
     Parameters
     ----------
     days, temps : ndarray, shape (T,)
@@ -77,6 +86,8 @@ class EWAExplorer(Explorer):
         Initial slider value, in [0, 0.999].
     unit : {"F", "C"}
     """
+
+    MAIN_CONTROL = "beta"
 
     def __init__(self, days, temps, beta=0.9, *, unit="F"):
         self.days, self.temps, self.unit = days, temps, unit
@@ -108,25 +119,25 @@ class EWAExplorer(Explorer):
     def _title(result):
         return rf"β = {result.beta:.3f}: $v_t$ averages over about 1 / (1 − β) = {result.window:.0f} days"
 
-    def draw(self, result):
+    def draw_still(self, result):
         ax = _fixed_axes(self.figure)
         plot_ewa_curves(self.days, {result.beta: result.v}, theta=self.temps, ax=ax, unit=self.unit,
                         title=self._title(result))
         ax.set_ylim(*self.ylim)
-        # the dots, axes and ticks stay; the curve, its legend entry and the title move
-        self.moving = [ax.get_lines()[1], ax.get_legend(), ax.title]
 
-    def update(self, result):
-        curve, legend, title = self.moving
+    def draw_moving(self, result):
+        # the dots, axes and ticks stay; the curve, its legend entry and the title move
+        ax = self.figure.axes[0]
+        curve, legend, title = ax.get_lines()[1], ax.get_legend(), ax.title
         color = beta_color(result.beta)
         for artist in (curve, legend.legend_handles[1]):
             artist.set_color(color)
-            artist.set_path_effects(_line_effects(color, curve.get_linewidth()) or [])
+            artist.set_path_effects(line_effects(color, curve.get_linewidth()) or [])
         curve.set_ydata(result.v)
         curve.set_label(beta_label(result.beta))
         legend.get_texts()[1].set_text(beta_label(result.beta))
         title.set_text(self._title(result))
-        return True
+        return [curve, legend, title]
 
     def describe(self, result):
         unit = "°" + self.unit
@@ -182,6 +193,9 @@ class BiasCorrectionResult:
 class BiasCorrectionExplorer(Explorer):
     """Beta slider + bias-correction checkbox -> the start of the average.
 
+    The beta slider (stops ``BETA_STOPS``) moves the picture from precomputed frames,
+    drawn again for the checkbox's setting when it changes.
+
     Parameters
     ----------
     days, temps : ndarray, shape (T,)
@@ -191,6 +205,8 @@ class BiasCorrectionExplorer(Explorer):
     num_days : int
     unit : {"F", "C"}
     """
+
+    MAIN_CONTROL = "beta"
 
     def __init__(self, days, temps, beta=0.98, bias_correction=False, *, num_days=90, unit="F"):
         self.days, self.temps, self.unit = days[:num_days], temps[:num_days], unit
@@ -210,36 +226,28 @@ class BiasCorrectionExplorer(Explorer):
     def _shows_warm_day(self, result):
         return result.warm_day <= self.days[-1]
 
-    def draw(self, result):
+    def draw_still(self, result):
         ax = _fixed_axes(self.figure)
         corrected = result.v_corrected if result.bias_correction else None
         uncorrected = None if result.bias_correction else result.v
         plot_bias_correction(
             self.days, self.temps, uncorrected, corrected, result.beta, ax=ax, unit=self.unit,
-            title=f"The first {self.days.size} days, β = {result.beta:.3f}",
+            title=" ",
         )
-        if self._shows_warm_day(result):
-            ax.axvline(result.warm_day, color=MARK_COLOR, linewidth=1, linestyle=":",
-                       label=f"from day {result.warm_day}: correction < 1 %")
-            ax.legend(loc="lower right", fontsize="small")
         ax.set_ylim(*self.ylim)
-        # the dots, axes and ticks stay; the curve, the dotted day, the legend and title move
-        self.moving = [*ax.get_lines()[1:], ax.get_legend(), ax.title]
 
-    def update(self, result):
+    def draw_moving(self, result):
+        # the dots, axes and ticks stay; the curve, the dotted day, the legend and title move
         ax = self.figure.axes[0]
-        curve, *mark = ax.get_lines()[1:]
+        curve = ax.get_lines()[1]
         curve.set(**bias_curve_style(result.bias_correction, result.beta, self.unit))
         curve.set_ydata(result.v_corrected if result.bias_correction else result.v)
-        for line in mark:                         # the dotted warm-up day: moved, added or removed
-            line.remove()
         if self._shows_warm_day(result):
             ax.axvline(result.warm_day, color=MARK_COLOR, linewidth=1, linestyle=":",
                        label=f"from day {result.warm_day}: correction < 1 %")
-        legend = ax.legend(loc="lower right", fontsize="small")   # as plot_bias_correction places it
+        ax.legend(loc="lower right", fontsize="small")   # as plot_bias_correction places it
         ax.set_title(f"The first {self.days.size} days, β = {result.beta:.3f}")
-        self.moving = [*ax.get_lines()[1:], legend, ax.title]
-        return True
+        return [curve]
 
     def describe(self, result):
         unit = "°" + self.unit

@@ -61,6 +61,9 @@ class MiniBatchExplorer(Explorer):
         The initial size, one of ``runs``.
     """
 
+    #: the slider whose stops the browser shows from precomputed frames
+    MAIN_CONTROL = "mini_batch_size"
+
     def __init__(self, runs, mini_batch_size):
         self.runs = dict(runs)
         self.m = next(iter(self.runs.values())).m
@@ -92,7 +95,7 @@ class MiniBatchExplorer(Explorer):
         return (f"J{{t}} of each step: {steps} in {run.seconds:.2f} s"
                 + (f"\n(black: mean of the last {window:,} steps)" if window else ""))
 
-    def draw(self, result):
+    def draw_still(self, result):
         # Fixed margins (the base figure has no layout engine): same positions every redraw.
         left = self.figure.add_axes((0.07, 0.14, 0.44, 0.70))
         right = self.figure.add_axes((0.55, 0.14, 0.43, 0.70), sharey=left)
@@ -119,18 +122,13 @@ class MiniBatchExplorer(Explorer):
         keep = np.isfinite(run.eval_costs)
         right.plot(run.eval_times[keep], run.eval_costs[keep], color="0.78", linewidth=1.0, zorder=1)
         self._left, self._chosen, self._right_title_text = left, highlighted[0], right.title
-        self.moving = self._moving()
-
-    def _moving(self):
-        left = self._left
-        return [*left.get_lines(), left.xaxis, left.title, self._chosen, self._right_title_text]
 
     def _right_title(self, result):
         size = result.mini_batch_size
         short = "m (batch GD)" if size >= self.m else size_label(size, self.m)
         return f"Cost on all {self.m:,} examples against time:\nsize {short} in colour, the others in grey"
 
-    def update(self, result):
+    def draw_moving(self, result):
         left, chosen, right_title = self._left, self._chosen, self._right_title_text
         run, size = result.run, result.mini_batch_size
         window = self._window(result)
@@ -154,8 +152,7 @@ class MiniBatchExplorer(Explorer):
         chosen.set_color(size_color(size, self.m))
         chosen.set_label(f"size {size_label(size, self.m)}")
         right_title.set_text(self._right_title(result))
-        self.moving = self._moving()
-        return True
+        return [*left.get_lines(), left.xaxis, left.title, chosen, right_title]
 
     def describe(self, result):
         run, size = result.run, result.mini_batch_size

@@ -112,8 +112,8 @@ class MomentumExplorer(SurfaceRaceExplorer):
             gd_rate=gd_rate, momentum_rate=rho, region=region, note="<br>".join(lines),
         )
 
-    def draw_static(self, axes):
-        left, right, bar = axes
+    def draw_still(self, result):
+        left, right, bar = self.add_panels()
         plot_surface_contours(self.surface, ax=left, grid=self.grid, num_levels=12)
         left.set_title(" ")                      # the overlay writes the titles (they name alpha, beta, rho)
         legend_above(left, [*left.get_legend_handles_labels()[0], path_handle("gd"), path_handle("momentum")])
@@ -130,8 +130,8 @@ class MomentumExplorer(SurfaceRaceExplorer):
             return Line2D(alpha, beta, marker="o", linestyle="none", label="your (α, β)", **style)
         return ax.plot(alpha, beta, "o", **style, **kwargs)
 
-    def draw_overlay(self, result, axes):
-        left, right = axes
+    def draw_moving(self, result):
+        left, right = self.figure.axes[:2]
         plot_path(result.gd_path, "gd", ax=left, markersize=2, upto=self.upto(result.gd_path, result.gd_diverged))
         plot_path(result.momentum_path, "momentum", ax=left, markersize=2,
                   upto=self.upto(result.momentum_path, result.momentum_diverged))

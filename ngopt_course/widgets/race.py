@@ -20,21 +20,18 @@ shared alpha: see ``ngopt_course.experiments.race`` for why.
 from __future__ import annotations
 
 import math
-import time
 from collections import OrderedDict
 from dataclasses import dataclass
 from html import escape
 
 import ipywidgets as widgets
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
 
 from .._validation import check_real
-from ..plots.adam import gap_range, plot_race, race_moving_artists, update_race
+from ..plots.adam import gap_range, plot_race, update_race
 from ..plots.style import OPTIMIZER_COLORS, OPTIMIZER_LABELS
 from ..experiments.race import OPTIMIZER_KEYS, Race, race_outcomes, run_race, start_presets
 from ..surfaces import SURFACES, get_surface, surface_grid
-from ._base import Explorer, png_bytes
+from ._base import Explorer
 
 __all__ = [
     "RaceExplorer",
@@ -126,18 +123,17 @@ class RaceExplorer(Explorer):
         Steps the race forward; linked in the browser to the step slider
         ``controls["step"]`` by ``play_link`` (an ``ipywidgets.jslink``).
     figure : matplotlib.figure.Figure
-        The current surface's figure (each surface keeps its own, see ``refresh``).
+        The current surface's figure (each surface keeps its own, see ``layer_key``).
     """
+
+    #: the alpha multiplier: the slider whose stops the browser shows from precomputed frames
+    MAIN_CONTROL = "learning_rate_scale"
 
     def __init__(self, surface="elongated_bowl", learning_rate_scale=1.0, beta=0.9,
                  rmsprop_beta=0.9, beta1=0.9, beta2=0.999):
         surface = get_surface(surface)
         self._cache = _RunCache(CACHE_SIZE)
         self._grids = {}
-        self._figsize, self._dpi = (9.5, 3.8), 90
-        self._surface_layers = {}                     # surface name -> _Layer
-        self._axes = None
-        self._moving = []
         self._quiet = False
         # The default race of every surface, so that switching surfaces is quick.
         for name in SURFACES:
@@ -172,16 +168,12 @@ class RaceExplorer(Explorer):
             [controls["beta1"], controls["beta2"]],
             [self.play, controls["step"]],
         ]
-        super().__init__(controls, figsize=self._figsize, dpi=self._dpi, layout_rows=rows)
-        # Every surface's figure and still background now, from its default race: the
-        # first switch to a surface then costs an update, not a new figure (~0.4 s).
-        shown = (self.figure, self._axes, self._moving)
+        super().__init__(controls, figsize=(9.5, 3.8), dpi=90, layout_rows=rows)
+        # Every surface's figure and still layer now, from its default race: the first
+        # switch to a surface then draws only the moving layer, not a new figure.
         for name in SURFACES:
-            if name not in self._surface_layers:
-                result = self.compute(name, 0, learning_rate_scale, beta, rmsprop_beta, beta1, beta2,
-                                      get_surface(name).num_steps)
-                self._surface_layers[name] = self._new_layer(result)
-        self.figure, self._axes, self._moving = shown
+            self.prepare_layer(self.compute(name, 0, learning_rate_scale, beta, rmsprop_beta, beta1, beta2,
+                                            get_surface(name).num_steps))
 
     # -- compute ------------------------------------------------------------------
     def grid(self, surface):
@@ -201,14 +193,20 @@ class RaceExplorer(Explorer):
         return RaceResult(race=race, step=step, outcomes=race_outcomes(race))
 
     # -- draw ---------------------------------------------------------------------
-    def draw(self, result):
+    def layer_key(self, result):
+        return result.race.surface          # each surface has its own contours: its own still layer
+
+    def draw_still(self, result):
+        """Contours, axes, ticks and legends (and a race, which ``draw_moving`` then moves)."""
         ax_paths = self.figure.add_axes((0.075, 0.13, 0.39, 0.78))
         ax_losses = self.figure.add_axes((0.57, 0.13, 0.40, 0.78))
         surface = result.race.surface
         ylim = gap_range(surface, start_presets(surface), result.race.tol)
         plot_race(result.race, ax_paths, ax_losses, upto=result.step, grid=self.grid(surface), ylim=ylim)
-        self._axes = (ax_paths, ax_losses)
-        self._moving = race_moving_artists(ax_paths, ax_losses)
+
+    def draw_moving(self, result):
+        """The start, the paths and their dots, the loss curves and the divergence marks."""
+        return update_race(result.race, *self.figure.axes, result.step)
 
     def describe(self, result):
         race = result.race
@@ -262,61 +260,6 @@ class RaceExplorer(Explorer):
             self.play.step = _play_step(num_steps)
         finally:
             self._quiet = False
-
-    def refresh(self):
-        """Recompute and redraw the figure and the note.
-
-        Each surface has its own figure, drawn in two layers: a still background
-        (contours, axes, ticks, legend) rendered the first time the surface is shown,
-        and the moving artists (start, paths, dots, loss curves) blitted onto it. After
-        that, every change (a Play frame, a beta, the surface itself) moves and blits.
-        """
-        with self._redraw_lock:                  # one change at a time (see Explorer.refresh)
-            self._refresh()
-
-    def _refresh(self):
-        start = time.perf_counter()
-        self.result = self.compute(**self.values)
-        surface = self.result.race.surface
-        layer = self._surface_layers.get(surface)
-        if layer is None:
-            layer = self._surface_layers[surface] = self._new_layer(self.result)
-        else:
-            update_race(self.result.race, *layer.axes, self.result.step)
-        self.figure, self._axes, self._moving = layer.figure, layer.axes, layer.moving
-        self.image.value = self._render(layer)
-        self.show_note(self.describe(self.result))
-        self.last_redraw_seconds = time.perf_counter() - start
-
-    def _new_layer(self, result):
-        """A figure for the result's surface: draw it, render its still background once."""
-        self.figure = Figure(figsize=self._figsize, dpi=self._dpi)
-        FigureCanvasAgg(self.figure)
-        self.draw(result)
-        for artist in self._moving:
-            artist.set_animated(True)          # left out of the background
-        self.figure.canvas.draw()
-        background = self.figure.canvas.copy_from_bbox(self.figure.bbox)
-        return _Layer(self.figure, self._axes, self._moving, background)
-
-    @staticmethod
-    def _render(layer):
-        """The background plus the moving artists, as PNG bytes."""
-        canvas = layer.figure.canvas
-        canvas.restore_region(layer.background)
-        for artist in layer.moving:
-            layer.figure.draw_artist(artist)
-        return png_bytes(canvas)
-
-
-@dataclass
-class _Layer:
-    """One surface's figure: its axes, its moving artists and its rendered background."""
-
-    figure: Figure
-    axes: tuple
-    moving: list
-    background: object
 
 
 def _f_min(race):

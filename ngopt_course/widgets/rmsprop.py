@@ -108,8 +108,8 @@ class RMSPropExplorer(SurfaceRaceExplorer):
             note="<br>".join(lines),
         )
 
-    def draw_static(self, axes):
-        left, right = axes
+    def draw_still(self, result):
+        left, right = self.add_panels()
         plot_surface_contours(self.surface, ax=left, grid=self.grid, num_levels=12)
         left.set_title(" ")                      # the overlay writes the titles
         legend_above(left, [*left.get_legend_handles_labels()[0], path_handle("gd"), path_handle("rmsprop")])
@@ -125,8 +125,8 @@ class RMSPropExplorer(SurfaceRaceExplorer):
         legend_above(right, [Line2D([], [], color=OPTIMIZER_COLORS[key], lw=1.6, label=OPTIMIZER_LABELS[key])
                              for key in ("gd", "rmsprop")])
 
-    def draw_overlay(self, result, axes):
-        left, right = axes
+    def draw_moving(self, result):
+        left, right = self.figure.axes[:2]
         plot_path(result.gd_path, "gd", ax=left, markersize=2, upto=self.upto(result.gd_path, result.gd_diverged))
         plot_path(result.rmsprop_path, "rmsprop", ax=left, markersize=2,
                   upto=self.upto(result.rmsprop_path, result.rmsprop_diverged))

@@ -88,17 +88,16 @@ class SurfaceRaceExplorer(Explorer):
     Two sliders (alpha from ``learning_rates``, beta) that update while dragged, runs
     on a 2-D surface, and a figure in two layers: a still one (contour lines, axes, tick
     labels, maps: everything that does not move with the sliders, drawn once by
-    ``draw_static``) and the moving artists (paths, curves, markers, legends, titles)
-    that ``draw_overlay`` adds. A change removes the last overlay and draws the next
-    one on the same axes, over the still layer rendered once (see ``Explorer.render``).
+    ``draw_still``, on the axes of ``add_panels``) and the moving artists (paths,
+    curves, markers, titles) that ``draw_moving`` adds (see ``Explorer``).
 
-    Subclasses set ``PANELS`` (figure-fraction rectangles of the panels; the first
-    ``NUM_MIRRORED`` get an overlay, any after them are still, e.g. a colour bar) and
-    implement ``compute``, ``draw_static(axes)`` and ``draw_overlay(result, axes)``.
+    Subclasses set ``PANELS`` (figure-fraction rectangles of the panels) and implement
+    ``compute``, ``draw_still`` and ``draw_moving``.
     """
 
     PANELS = ()
-    NUM_MIRRORED = 2
+    #: alpha: the slider whose stops the browser shows from precomputed frames
+    MAIN_CONTROL = "learning_rate"
 
     def __init__(self, surface, learning_rate, beta, *, num_steps, learning_rates, beta_max, beta_step,
                  figsize=(10.0, 3.9)):
@@ -106,7 +105,6 @@ class SurfaceRaceExplorer(Explorer):
         self.num_steps = num_steps
         self.grid = surface_grid(self.surface, num=90)
         self._gd_runs = {}           # gradient descent does not depend on beta: run it once per alpha
-        self._overlay_artists = []
         nearest = min(learning_rates, key=lambda a: abs(np.log(a / learning_rate)))
         # Both sliders teach by moving: the picture follows the hand (a redraw is tens of ms).
         alpha = widgets.SelectionSlider(
@@ -131,36 +129,6 @@ class SurfaceRaceExplorer(Explorer):
         """A diverging path is drawn up to its first point outside the plot, not beyond."""
         return first_step_outside(path, self.surface.bounds) if diverged else None
 
-    # -- to implement -----------------------------------------------------------
-    def draw_static(self, axes):  # pragma: no cover - abstract
-        raise NotImplementedError
-
-    def draw_overlay(self, result, axes):  # pragma: no cover - abstract
-        raise NotImplementedError
-
-    # -- the two layers -----------------------------------------------------------
-    def draw(self, result):
-        # Fixed positions (the base figure has no layout engine).
-        axes = [self.figure.add_axes(position) for position in self.PANELS]
-        self.draw_static(axes)
-        self._panels = axes[: self.NUM_MIRRORED]
-        self._limits = [(ax.get_xlim(), ax.get_ylim()) for ax in self._panels]
-        self._overlay(result)
-
-    def update(self, result):
-        for artist in self._overlay_artists:     # the last paths, markers and legends
-            artist.remove()
-        self._overlay(result)
-        return True
-
-    def _overlay(self, result):
-        before = [set(ax.get_children()) for ax in self._panels]
-        self.draw_overlay(result, self._panels)
-        self._overlay_artists = [artist for ax, old in zip(self._panels, before)
-                                 for artist in ax.get_children() if artist not in old]
-        for ax, (xlim, ylim) in zip(self._panels, self._limits):
-            ax.set_xlim(*xlim)                   # plot helpers may autoscale: keep the still layer's
-            ax.set_ylim(*ylim)
-        # the titles name alpha and beta: they move too (a fixed height, y=1.0, skips
-        # measuring the tick labels to place them)
-        self.moving = [*self._overlay_artists, *(ax.title for ax in self._panels)]
+    def add_panels(self):
+        """The axes of ``PANELS``, at their fixed positions (the figure has no layout engine)."""
+        return [self.figure.add_axes(position) for position in self.PANELS]

@@ -92,7 +92,7 @@ def audit_notebook(context, server, relative_path, screenshot_dir, *, timeout=12
     move_timeout : float
         Seconds a widget's picture has to change after a control moved.
     time_drags : bool
-        Also drag each widget's first slider for about 2 s and record how the picture
+        Also drag each widget's main slider for about 2 s and record how the picture
         followed (``NotebookReport.drags``: pictures per second, time from release to
         the last picture). Measured, never judged: timing goals live in benchmarks/.
 
@@ -163,7 +163,7 @@ def audit_notebook(context, server, relative_path, screenshot_dir, *, timeout=12
                 report.problems.extend(f"{where}: the widget shows {_short_ends(text)!r}"
                                        for text in move.shown_stderr if STDERR_FAULT.search(text))
             if time_drags and moves:
-                slider = driver.first_slider(root)
+                slider = driver.main_slider(root)
                 if slider is not None:
                     try:
                         report.drags.append((index + 1, driver.time_slider_drag(page, root, slider)))

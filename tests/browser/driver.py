@@ -32,7 +32,7 @@ __all__ = [
     "DragTiming",
     "NotebookError",
     "exercise_widget",
-    "first_slider",
+    "main_slider",
     "launch_context",
     "open_notebook",
     "read_cells",
@@ -477,12 +477,13 @@ def _controls(root):
     return found
 
 
-def first_slider(root):
-    """The first slider of a widget a learner can drag, or None."""
-    for kind, control in _controls(root):
-        if kind == "slider" and _slider_too_small(control) is None:
-            return control
-    return None
+def main_slider(root):
+    """The slider a learner drags most (an explorer marks it ``ngopt-main-slider``: the browser
+    shows its stops from precomputed frames), else the first one that can be dragged, or None."""
+    sliders = [control for kind, control in _controls(root)
+               if kind == "slider" and _slider_too_small(control) is None]
+    marked = [s for s in sliders if "ngopt-main-slider" in (s.get_attribute("class") or "").split()]
+    return (marked or sliders or [None])[0]
 
 
 def _move(page, kind, control, *, drag):
@@ -628,14 +629,18 @@ class DragTiming:
 
 
 _OBSERVE_JS = """([root, readout]) => {
-  // Note the time of every new picture (the <img>'s src is a new blob URL each time)
-  // and of every new value the slider's readout shows.
+  // Note the time of every new picture: an <img>'s src is a new blob URL (a picture from
+  // the kernel), or a new <img> is shown (a Stack of frames switching, with no kernel);
+  // one per batch of DOM changes. And of every new value the slider's readout shows.
   const log = [], values = [];
+  const isPicture = n => n.nodeType === 1 &&
+      (n.matches('img.widget-image') || n.querySelector('img.widget-image'));
   const observer = new MutationObserver(records => {
-    for (const r of records) if (r.attributeName === 'src') log.push(performance.now());
+    if (records.some(r => r.type === 'attributes' ? r.attributeName === 'src'
+                                                  : [...r.addedNodes].some(isPicture)))
+      log.push(performance.now());
   });
-  for (const img of root.querySelectorAll('img.widget-image'))
-    observer.observe(img, {attributes: true, attributeFilter: ['src']});
+  observer.observe(root, {subtree: true, childList: true, attributes: true, attributeFilter: ['src']});
   let last = readout ? readout.textContent : null;
   const watcher = new MutationObserver(() => {
     if (readout.textContent !== last) { last = readout.textContent; values.push(performance.now()); }
