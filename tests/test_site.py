@@ -73,10 +73,12 @@ BLOCKING_IMPACTS = ("serious", "critical")
 EXPLORER_CAPTION = "Interactive in Jupyter"       # an explorer shown as its PNG
 LIVE_CAPTION = "Live in this page"                # an explorer whose main slider works here
 #: Notebooks whose every explorer must be live on the site (a box of class ngopt-frames
-#: whose slider moves the picture with no kernel). Empty until the explorers of
-#: ngopt_course/widgets carry their frames (issue 24); then list each notebook here (or
-#: set it to NOTEBOOKS minus those with no explorer) and the site test holds them to it.
-LIVE_EXPLORER_NOTEBOOKS: tuple[str, ...] = ()
+#: whose main slider moves the picture with no kernel). 09's capstone explorer is not:
+#: it has toggle buttons over nine trained runs, no slider to precompute.
+LIVE_EXPLORER_NOTEBOOKS: tuple[str, ...] = (
+    "01_mini_batch_gradient_descent", "02_exponentially_weighted_averages", "03_bias_correction",
+    "04_momentum", "05_rmsprop", "06_adam", "07_learning_rate_decay", "08_local_optima_and_plateaus",
+)
 #: The most a notebook page may weigh: its HTML (with any widget state and frames) and the
 #: images it references that are its own (not _static/: theme, MathJax, widget manager).
 PAGE_WEIGHT_BUDGET = 3_000_000

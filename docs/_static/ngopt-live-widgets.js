@@ -20,6 +20,37 @@
   "use strict";
   let next = 0;
 
+  // ipywidgets' views typeset every description with MathJax 2's API,
+  // MathJax.Hub.Queue(["Typeset", MathJax.Hub, element]); the site runs MathJax 3, which
+  // has no Hub ("Cannot read properties of undefined (reading 'Queue')"). A Hub whose Queue
+  // typesets the element with MathJax 3 once it is ready (its first pass typesets the page).
+  function addHub(mathJax) {
+    if (!mathJax || typeof mathJax !== "object" || mathJax.Hub) return;
+    Object.defineProperty(mathJax, "Hub", {enumerable: false, configurable: true, value: {
+      Queue(job) {
+        const element = Array.isArray(job) ? job[2] : null;
+        const ready = window.MathJax && window.MathJax.typesetPromise;
+        if (element && ready) window.MathJax.typesetPromise([element]).catch(() => {});
+      }}});
+  }
+  let mathJax = window.MathJax;
+  addHub(mathJax);
+  Object.defineProperty(window, "MathJax", {configurable: true, enumerable: true,
+    get() { return mathJax; },
+    set(value) { mathJax = value; addHub(value); }});
+
+  // The Play widget's buttons show only an icon: name them for a screen reader.
+  const ICON_NAMES = {"fa-play": "play", "fa-pause": "pause", "fa-stop": "stop", "fa-retweet": "repeat",
+                      "fa-repeat": "repeat"};
+  function nameButtons(live) {
+    live.querySelectorAll("button").forEach((button) => {
+      if (button.textContent.trim() || button.hasAttribute("aria-label")) return;
+      const icon = button.querySelector("i");
+      const name = icon && Object.keys(ICON_NAMES).find((cls) => icon.classList.contains(cls));
+      button.setAttribute("aria-label", button.getAttribute("title") || (name ? ICON_NAMES[name] : "button"));
+    });
+  }
+
   function describe(live) {
     live.querySelectorAll(".ngopt-frames").forEach((box) => {
       const images = box.querySelectorAll("img");
@@ -53,7 +84,7 @@
   document.head.appendChild(style);
 
   function describeAll() {
-    document.querySelectorAll(".ngopt-live-widget").forEach(describe);
+    document.querySelectorAll(".ngopt-live-widget").forEach((live) => { describe(live); nameButtons(live); });
   }
 
   // The manager renders asynchronously, a Stack redraws its frame on every change, and the

@@ -356,9 +356,11 @@ class Explorer(widgets.VBox):
             raise TypeError(f"MAIN_CONTROL {self.MAIN_CONTROL!r} must be a SelectionSlider, "
                             f"got {type(main).__name__}")
         # No margins (widgets have 2 px each by default): the frame lies exactly on the still picture.
-        cell = {"grid_area": "picture", "width": "auto", "margin": "0"}
+        # max_width: a picture wider than the page scales down, still and frame alike.
+        cell = {"grid_area": "picture", "width": "auto", "max_width": "100%", "margin": "0"}
         self.still_image = widgets.Image(format="png", layout=widgets.Layout(**cell))
-        self.frames = widgets.Stack([widgets.Image(format="png", layout=widgets.Layout(width="auto", margin="0"))
+        self.frames = widgets.Stack([widgets.Image(format="png", layout=widgets.Layout(width="auto", max_width="100%",
+                                                                                  margin="0"))
                                      for _ in main.options],
                                     selected_index=main.index, layout=widgets.Layout(**cell))
         self.frames_link = widgets.jslink((main, "index"), (self.frames, "selected_index"))
@@ -372,7 +374,12 @@ class Explorer(widgets.VBox):
         self._frames_job = 0          # bumped by every new context: a scheduled frame of an older one stops
         return widgets.GridBox([self.still_image, self.frames],
                                layout=widgets.Layout(grid_template_areas='"picture"',
-                                                     grid_template_columns="max-content"))
+                                                     # the picture's own width where there is room,
+                                                     # narrower (scaled, frames with it) where not
+                                                     grid_template_columns="minmax(0, max-content)",
+                                                     # so nothing is cut off, and no scrolling region
+                                                     # (which nothing in it could focus)
+                                                     overflow="hidden"))
 
     def _main_stops(self):
         main = self.controls[self.MAIN_CONTROL]
