@@ -81,6 +81,7 @@ import ngopt_course as ng
 from ngopt_course.experiments import noisy
 from ngopt_course.data import LONDON_CSV
 from ngopt_course.optimizers import StepOverflowError
+from ngopt_course._fast import updates as fast_updates
 
 # ---------------------------------------------------------------------------
 # Machinery: arguments that know whether they are valid, and one way to call
@@ -521,10 +522,13 @@ def _expected_step(opt, W, dW, state_arrays, t):
         return W - a * (dW / (np.sqrt(s) + opt.epsilon))  # in the kernel's order: a * dW may underflow
     v = opt.beta1 * state_arrays["v"].astype(dt) + (1 - opt.beta1) * dW
     s = opt.beta2 * state_arrays["s"].astype(dt) + (1 - opt.beta2) * dW**2
-    # W - alpha v_c / (sqrt(s_c) + eps), v_c = v / (1 - beta1^t), grouped as the kernel groups it
-    # (alpha / (1 - beta1^t) first): for a subnormal alpha the grouping changes the rounding
+    # W - alpha v_c / (sqrt(s_c) + eps), v_c = v / (1 - beta1^t), grouped as the path taken groups
+    # it: for a subnormal alpha the grouping changes the rounding (alpha v_c can underflow to 0
+    # where alpha (v_c / ...) does not)
     s_c = s / (1 - opt.beta2**t)
-    return W - (a / (1 - opt.beta1**t)) * (v / (np.sqrt(s_c) + opt.epsilon))
+    if fast_updates.applies(W, dW):  # the in-place kernel: (alpha / (1 - beta1^t)) first
+        return W - (a / (1 - opt.beta1**t)) * (v / (np.sqrt(s_c) + opt.epsilon))
+    return W - a * (v / (1 - opt.beta1**t)) / (np.sqrt(s_c) + opt.epsilon)  # adam_update's order
 
 
 @st.composite
