@@ -32,6 +32,10 @@ __all__ = ["NotebookReport", "audit_notebook"]
 # stderr a learner may see without it being a fault: progress bars (tqdm writes to
 # stderr). Anything that says warning, error, exception or traceback is a fault.
 STDERR_FAULT = re.compile(r"warn|error|exception|traceback", re.IGNORECASE)
+# Before the tab closes, the kernel must have sent nothing for QUIET_SECONDS (closing
+# a tab mid-message makes the server log a traceback of its own); it has QUIET_TIMEOUT.
+QUIET_SECONDS = 1.0
+QUIET_TIMEOUT = 60.0
 # The kernel writes its tracebacks to the server's log (exceptions in widget callbacks).
 LOG_FAULT = re.compile(r"Traceback \(most recent call last\)|Exception in \w+")
 
@@ -109,6 +113,7 @@ def audit_notebook(context, server, relative_path, screenshot_dir, *, timeout=12
     log_offset = server.log_path.stat().st_size
     page = context.new_page()
     console = driver.ConsoleLog().watch(page)
+    traffic = driver.KernelTraffic().watch(page)
     began = time.perf_counter()
     cells = len(json.loads((Path(server.root) / relative_path).read_text())["cells"])
     finished = False
@@ -189,6 +194,12 @@ def audit_notebook(context, server, relative_path, screenshot_dir, *, timeout=12
         page.screenshot(path=str(shot))
         report.screenshots.insert(0, shot)
         _check_log_console(report, driver.read_log_console(page))
+        # A kernel still talking to the page a long while after the last move is a
+        # fault a learner would see (a busy kernel, a fan running on nothing).
+        if not traffic.wait_until_quiet(page, quiet=QUIET_SECONDS, timeout=QUIET_TIMEOUT):
+            report.problems.append(
+                f"the kernel was still sending the page messages {QUIET_TIMEOUT:.0f} s after "
+                f"the last widget move ({traffic.messages} in all)")
         finished = True
     finally:
         if not finished:  # show what the page looked like when the audit broke off

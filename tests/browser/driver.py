@@ -12,6 +12,8 @@ Chromium and returns what a learner would see, so the test can assert on it:
 - ``time_slider_drag``: what a learner feels while dragging a slider, measured (pictures
   per second while the hand moves, and the wait from release to the last picture)
 - ``ConsoleLog``: every console error and uncaught page error
+- ``KernelTraffic``: when the kernel last sent the page a message, so the tab is closed
+  only once the kernel is quiet
 
 Only locators and keyboard/mouse actions a person could perform are used; JavaScript
 run in the page only *reads* the DOM (and hashes the shown image). The one exception is
@@ -30,6 +32,7 @@ __all__ = [
     "ConsoleLog",
     "ControlMove",
     "DragTiming",
+    "KernelTraffic",
     "NotebookError",
     "exercise_widget",
     "main_slider",
@@ -113,6 +116,43 @@ class ConsoleLog:
                 self.ignored.append((text, reason))
                 return
         self.errors.append(f"console.error: {text} ({where})")
+
+
+@dataclass
+class KernelTraffic:
+    """When the kernel last sent this page a message (over its channels websocket).
+
+    Closing a tab while the server is still writing a kernel message to it makes
+    jupyter_server log a traceback (tornado's ``WebSocketClosedError``, a write that
+    nobody awaits): the server's fault, a race, and a learner who closes a busy tab
+    meets it too. An audit that closes the tab the moment it is done with the widgets
+    would race the kernel's last redraws (a drag's final values, a recomputed frame
+    set), so it waits here for the kernel to fall quiet first, as a person would.
+    """
+
+    messages: int = 0
+    last: float = field(default_factory=time.monotonic)
+
+    def watch(self, page):
+        page.on("websocket", self._on_websocket)
+        return self
+
+    def _on_websocket(self, socket):
+        if "/api/kernels/" in socket.url and "/channels" in socket.url:
+            socket.on("framereceived", self._on_frame)
+
+    def _on_frame(self, _payload):
+        self.messages += 1
+        self.last = time.monotonic()
+
+    def wait_until_quiet(self, page, *, quiet=1.0, timeout=30.0):
+        """Wait until no kernel message came for ``quiet`` s; False if ``timeout`` s pass first."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() - self.last < quiet:
+            if time.monotonic() > deadline:
+                return False
+            page.wait_for_timeout(100)  # also lets Playwright deliver the frame events
+        return True
 
 
 # -- a notebook: open, run, read ---------------------------------------------------------
