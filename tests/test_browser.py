@@ -13,9 +13,12 @@ checks that every fault is reported, so the checks themselves are known to work.
 
 What the learner feels is measured too, never asserted: each widget's main slider (the
 one whose stops the browser shows from precomputed frames, else the first) is dragged
-back and forth for about 2 s, and ``summary.txt`` (in the screenshot folder)
-lists per widget the pictures per second while dragging and the time from release to
-the last picture (goals: benchmarks/README.md).
+back and forth for about 2 s (a slider with precomputed frames a second time, by a hand
+at screen speed: one mouse move per animation frame, made in the page), and
+``summary.txt`` (in the screenshot folder) lists per widget the pictures per second
+while dragging and the time from release to the last picture (goals:
+benchmarks/README.md). Before a tab closes, the kernel must have fallen quiet (closing a
+tab mid-message makes the server log a traceback of its own).
 
 Run alone with ``pytest -m browser``; needs Debian's chromium (/usr/bin/chromium, or
 NGOPT_CHROMIUM) and the Python package playwright. Without them the tests skip, except

@@ -18,6 +18,9 @@ Chromium, the way a reader does. Then each test asserts one promise of the site:
   the picture changes; the notebooks in ``LIVE_EXPLORER_NOTEBOOKS`` show one per explorer;
 - each notebook page's own weight (HTML, its images, its frames) stays under 3 MB.
 
+Measured, not asserted: each live explorer's main slider dragged for 2 s by a hand at
+screen speed (pictures per second, printed with the pages; goal in benchmarks/README.md).
+
 Until the course's explorers carry their frames, the live-explorer checks also run on a
 small fixture site (``tests/site_fixture``: one notebook, the course's own conf.py), so
 the plumbing (stored widget state, the widget manager served from the site) is proven.
@@ -51,7 +54,7 @@ from urllib.parse import unquote, urlsplit
 import nbformat
 import pytest
 
-from browser.driver import BROWSER_ARGS
+from browser.driver import BROWSER_ARGS, time_slider_drag_in_page
 from browser.harness import CHROMIUM, require_tools, say
 
 pytestmark = pytest.mark.browser
@@ -244,6 +247,31 @@ def move_frames(page, shots=None, stem=""):
     return results
 
 
+def drag_frames(page):
+    """Drag each ``.ngopt-frames`` box's main slider at screen speed: pictures per second.
+
+    Measured, never asserted (the goal is in benchmarks/README.md): the hand is made in
+    the page, one mouse move per animation frame (``time_slider_drag_in_page``). A box
+    whose drag cannot be timed gets the reason instead of a DragTiming.
+    """
+    drags = []
+    boxes = page.locator(".ngopt-frames")
+    for index in range(boxes.count()):
+        box = boxes.nth(index)
+        # the explorer's main slider; a box built by hand (the fixture) may mark none
+        slider = box.locator(".ngopt-main-slider")
+        if slider.count() == 0:
+            slider = box.locator(".widget-slider")
+        if slider.count() == 0 or not slider.first.locator(".noUi-handle").count():
+            drags.append("no slider to drag")
+            continue
+        try:
+            drags.append(time_slider_drag_in_page(page, box, slider.first, kernel=False, settle=0.5))
+        except Exception as error:  # noqa: BLE001 - a measurement, not a check
+            drags.append(f"the drag could not be timed: {str(error)[:200]}")
+    return drags
+
+
 @dataclass
 class PageReport:
     """What one page showed a reader (filled by ``read_page``)."""
@@ -262,6 +290,7 @@ class PageReport:
     widget_state: int = 0          # saved ipywidgets state scripts (only where a view is live)
     frames_boxes: list = field(default_factory=list)    # .ngopt-frames boxes: caption, ...
     frames: list = field(default_factory=list)          # move_frames: did each one move?
+    drags: list = field(default_factory=list)           # drag_frames: DragTiming or why not
     violations: list = field(default_factory=list)      # axe-core, every impact
     seconds: float = 0.0
 
@@ -316,6 +345,7 @@ def read_page(context, url, *, screenshot=None):
         # last, as it changes the page: every live explorer's slider, from the keyboard
         report.frames = move_frames(page, screenshot.parent if screenshot else None,
                                     screenshot.stem if screenshot else "")
+        report.drags = drag_frames(page)
     finally:
         page.close()
     report.seconds = time.perf_counter() - start
@@ -455,6 +485,8 @@ def read_site(root, user_data_dir, shots, request):
         lines.append(f"  {relative}: {shown} figures{live}, {report.math_typeset}/{report.math} "
                      f"formulas, {weights[relative] / 1e6:.2f} MB, {report.seconds:.1f} s; "
                      f"axe: {', '.join(minor) or 'no violations'}")
+        lines += [f"    explorer {number}: {drag if isinstance(drag, str) else drag.summary()}"
+                  for number, drag in enumerate(report.drags, start=1)]
     say(request, "\n".join(lines))
     return {"reports": reports, "remote": remote, "broken_links": links, "landed": landed,
             "origin": served.origin, "weights": weights, "root": root}
@@ -615,6 +647,11 @@ def test_the_fixture_explorer_is_live(fixture_pages):
     # the live boxes, not their PNG fallbacks too, with the live caption
     assert not [image for image in report.images if not image["inFrames"]], report.images
     assert [box["caption"][:len(LIVE_CAPTION)] for box in report.frames_boxes] == [LIVE_CAPTION, ""]
+    # the screen-speed drag the course's pages are measured with (drag_frames) works: a
+    # picture for every value the readout showed, with no kernel (the rate is not judged)
+    for drag in report.drags:
+        assert not isinstance(drag, str), drag
+        assert drag.moves >= 10 and drag.values >= 2 and drag.pictures == drag.values, drag
 
 
 def test_a_frame_leaves_the_background_visible_in_dark_mode(fixture_pages, tmp_path):

@@ -18,7 +18,9 @@ Chromium and returns what a learner would see, so the test can assert on it:
 Only locators and keyboard/mouse actions a person could perform are used; JavaScript
 run in the page only *reads* the DOM (and hashes the shown image). The one exception is
 ``time_slider_drag``, which also keeps a list of timestamps in the page (a
-MutationObserver notes each new picture; the page itself is not changed).
+MutationObserver notes each new picture; the page itself is not changed), and
+``time_slider_drag_in_page``, which makes the drag's mouse events in the page, one per
+animation frame, because Playwright's own moves cannot come as fast as a screen.
 """
 
 from __future__ import annotations
@@ -43,6 +45,7 @@ __all__ = [
     "run_all_cells",
     "save_notebook",
     "time_slider_drag",
+    "time_slider_drag_in_page",
     "wait_for_run",
     "wait_for_widgets",
     "widget_roots",
@@ -656,6 +659,7 @@ class DragTiming:
     values: int                   #: readout changes during the drag: at most one picture each
     release_to_last: float
     pictures_after_release: int
+    moves: int = 0                #: mouse moves the hand made while dragging
 
     @property
     def per_second(self):
@@ -664,7 +668,8 @@ class DragTiming:
     def summary(self):
         return (f"slider {self.label!r} dragged {self.seconds:.1f} s: {self.per_second:.1f} pictures/s "
                 f"({self.pictures} pictures for {self.values} values shown, "
-                f"{self.values / self.seconds if self.seconds > 0 else float('nan'):.1f} values/s), last picture "
+                f"{self.values / self.seconds if self.seconds > 0 else float('nan'):.1f} values/s, "
+                f"{self.moves} mouse moves), last picture "
                 f"{self.release_to_last * 1e3:.0f} ms after release ({self.pictures_after_release} after it)")
 
 
@@ -689,6 +694,33 @@ _OBSERVE_JS = """([root, readout]) => {
   root.__ngoptDrag = {log, values, observer, watcher};
 }"""
 
+_IN_PAGE_DRAG_JS = """async ([handle, x, y, reach, vertical, seconds, roundTrips]) => {
+  // A hand at screen speed: mousedown on the handle, then one mousemove per animation
+  // frame on the document (where noUiSlider listens while dragging), then mouseup.
+  const event = (type, shift, buttons) => new MouseEvent(type, {
+    bubbles: true, cancelable: true, composed: true, view: window, button: 0, buttons,
+    clientX: vertical ? x : x + shift, clientY: vertical ? y + shift : y});
+  const target = document.documentElement;
+  handle.dispatchEvent(event('mousedown', 0, 1));
+  const down = performance.now();
+  let moves = 0;
+  await new Promise(resolve => {
+    const step = now => {
+      const phase = (now - down) / (seconds * 1000);
+      if (phase >= 1) return resolve();
+      const trip = (phase * roundTrips) % 1;            // 0 -> 1 -> 0 of the reach each trip
+      target.dispatchEvent(event('mousemove', reach * (trip <= 0.5 ? 2 * trip : 2 * (1 - trip)), 1));
+      moves += 1;
+      requestAnimationFrame(step);
+    };
+    requestAnimationFrame(step);
+  });
+  target.dispatchEvent(event('mousemove', 0, 1));
+  const up = performance.now();
+  target.dispatchEvent(event('mouseup', 0, 0));
+  return {down, up, moves};
+}"""
+
 _COLLECT_JS = """(root) => {
   const drag = root.__ngoptDrag;
   drag.observer.disconnect();
@@ -708,11 +740,61 @@ def time_slider_drag(page, root, slider, *, seconds=2.0, round_trips=2, interval
     Two round trips give a slider with few stops (a dozen mini-batch sizes) more than ten
     new values a second, so the count measures how fast pictures come, not the stops.
     """
+    x, y, reach, vertical = _start_drag(page, root, slider)
+    page.mouse.move(x, y)
+    page.mouse.down()
+    down = page.evaluate("() => performance.now()")
+    began, moves = time.monotonic(), 0
+    while (phase := (time.monotonic() - began) / seconds) < 1.0:
+        moves += 1
+        shift = _there_and_back(phase, round_trips) * reach
+        if vertical:
+            page.mouse.move(x, y + shift)
+        else:
+            page.mouse.move(x + shift, y)
+        page.wait_for_timeout(interval_ms)
+    page.mouse.move(x, y)
+    up = page.evaluate("() => performance.now()")
+    page.mouse.up()
+    return _finish_drag(page, root, slider, down, up, moves, settle=settle)
+
+
+def time_slider_drag_in_page(page, root, slider, *, seconds=2.0, round_trips=6, settle=1.5,
+                             kernel=True):
+    """The same drag with a hand at screen speed: one mouse move per animation frame.
+
+    Each of Playwright's mouse moves is a round trip to the browser, so a drag made of
+    them gives some 20-28 new values a second however fast the page is. Here the moves
+    are made in the page (``mousedown`` on the handle, a ``mousemove`` per
+    ``requestAnimationFrame``, ``mouseup``: the events noUiSlider, the widgets'
+    slider, listens to), as often as the screen is drawn, about 60 a second headless:
+    the count then measures the page. The page is not otherwise changed.
+    ``kernel=False`` on a page with no kernel (the website): no idle indicator to wait for.
+    """
+    x, y, reach, vertical = _start_drag(page, root, slider, kernel=kernel)
+    handle = slider.locator(".noUi-handle").first
+    times = page.evaluate(_IN_PAGE_DRAG_JS, [handle.element_handle(), x, y, reach, vertical,
+                                             seconds, round_trips])
+    return _finish_drag(page, root, slider, times["down"], times["up"], times["moves"],
+                        settle=settle, kernel=kernel)
+
+
+def _there_and_back(phase, round_trips):
+    """0 -> 1 -> 0, ``round_trips`` times at an even pace, as ``phase`` goes 0 -> 1."""
+    trip = (phase * round_trips) % 1.0
+    return 2 * trip if trip <= 0.5 else 2 * (1 - trip)
+
+
+def _start_drag(page, root, slider, *, kernel=True):
+    """Scroll to the handle, start noting pictures; its centre, the reach, the direction."""
     handle = slider.locator(".noUi-handle").first
     track = slider.locator(".noUi-base").first
     readout = slider.locator(".widget-readout")
     handle.scroll_into_view_if_needed()
-    _settle(page, root, timeout=20.0)
+    if kernel:
+        _settle(page, root, timeout=20.0)
+    else:
+        page.wait_for_timeout(300)  # the scroll's paint
     box, bar = handle.bounding_box(), track.bounding_box()
     x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
     vertical = _is_vertical(slider)
@@ -723,23 +805,11 @@ def time_slider_drag(page, root, slider, *, seconds=2.0, round_trips=2, interval
         right_room, left_room = bar["x"] + bar["width"] - x, x - bar["x"]
         reach = 0.9 * right_room if right_room > left_room else -0.9 * left_room
     page.evaluate(_OBSERVE_JS, [root.element_handle(), readout.first.element_handle() if readout.count() else None])
-    page.mouse.move(x, y)
-    page.mouse.down()
-    down = page.evaluate("() => performance.now()")
-    began = time.monotonic()
-    while (phase := (time.monotonic() - began) / seconds) < 1.0:
-        # there and back at an even pace, round_trips times: 0 -> 1 -> 0 of the reach each
-        trip = (phase * round_trips) % 1.0
-        shift = reach * (2 * trip if trip <= 0.5 else 2 * (1 - trip))
-        if vertical:
-            page.mouse.move(x, y + shift)
-        else:
-            page.mouse.move(x + shift, y)
-        page.wait_for_timeout(interval_ms)
-    page.mouse.move(x, y)
-    up = page.evaluate("() => performance.now()")
-    page.mouse.up()
-    # wait until the pictures stop: kernel idle and nothing new for `settle` seconds
+    return x, y, reach, vertical
+
+
+def _finish_drag(page, root, slider, down, up, moves, *, settle, kernel=True):
+    """Count pictures until none came for ``settle`` s (kernel idle); the DragTiming."""
     quiet_since, count = time.monotonic(), 0
     deadline = time.monotonic() + 30.0
     while time.monotonic() < deadline:
@@ -747,7 +817,7 @@ def time_slider_drag(page, root, slider, *, seconds=2.0, round_trips=2, interval
         now = page.evaluate("(root) => root.__ngoptDrag.log.length", root.element_handle())
         if now != count:
             count, quiet_since = now, time.monotonic()
-        elif time.monotonic() - quiet_since > settle and page.locator(IDLE).count():
+        elif time.monotonic() - quiet_since > settle and (not kernel or page.locator(IDLE).count()):
             break
     seen = page.evaluate(_COLLECT_JS, root.element_handle())
     during = [t for t in seen["log"] if down <= t <= up]
@@ -755,4 +825,4 @@ def time_slider_drag(page, root, slider, *, seconds=2.0, round_trips=2, interval
     return DragTiming(label=_label(slider), seconds=(up - down) / 1000, pictures=len(during),
                       values=len([t for t in seen["values"] if down <= t <= up]),
                       release_to_last=(max(after) - up) / 1000 if after else 0.0,
-                      pictures_after_release=len(after))
+                      pictures_after_release=len(after), moves=moves)
