@@ -43,8 +43,12 @@ __all__ = [
 REPOSITORY = "OWNER/REPO"
 #: The branch the links open.
 BRANCH = "main"
-#: Folder of the notebooks inside the repository, and the one Binder opens first.
+#: Folder of the notebooks (the solution edition) inside the repository, the one Colab opens.
 NOTEBOOK_FOLDER = "notebooks"
+#: Folder of the learner edition that ``binder/postBuild`` writes when Binder builds the
+#: course (each exercise's solution a stub): the one Binder's link opens.
+BINDER_LEARNER_FOLDER = "my-course"
+#: The notebook the Binder link opens first.
 FIRST_NOTEBOOK = "00_welcome.ipynb"
 #: Tag (and cell id) of the setup cell, so that tools and people can recognise it.
 COLAB_TAG = "colab-setup"
@@ -69,10 +73,14 @@ def _check_notebook(notebook):
 
 
 def binder_url(repository=REPOSITORY, branch=BRANCH):
-    """mybinder.org's link that builds the repository and opens notebook 00 in JupyterLab."""
+    """mybinder.org's link that builds the repository and opens notebook 00 in JupyterLab.
+
+    It opens the learner edition that ``binder/postBuild`` writes into
+    ``BINDER_LEARNER_FOLDER`` while Binder builds, not the solution edition.
+    """
     _check_repository(repository, branch)
     return (f"https://mybinder.org/v2/gh/{repository}/{branch}"
-            f"?urlpath=lab/tree/{NOTEBOOK_FOLDER}/{FIRST_NOTEBOOK}")
+            f"?urlpath=lab/tree/{BINDER_LEARNER_FOLDER}/{FIRST_NOTEBOOK}")
 
 
 def colab_url(notebook, repository=REPOSITORY, branch=BRANCH):
@@ -157,13 +165,18 @@ def readme_section(notebooks, repository=REPOSITORY, branch=BRANCH):
         README_HEADING,
         "",
         f"[![Binder](https://mybinder.org/badge_logo.svg)]({binder}) opens the course in JupyterLab "
-        "on mybinder.org (a few minutes to build the first time), starting at notebook 00; "
-        "nothing to install, and nothing you change is kept. Binder builds it from `binder/`: "
-        "Python 3.11, JupyterLab and the course installed as a package.",
+        "on mybinder.org (a few minutes to build the first time), starting at notebook 00 of "
+        f"your learner edition in `{BINDER_LEARNER_FOLDER}/` (the exercises for you to write; "
+        "the solutions stay in `notebooks/`); nothing to install, and nothing you change is "
+        "kept: download a notebook you want to keep. Binder builds it from `binder/`: Python "
+        "3.11, JupyterLab and the course installed as a package, then `binder/postBuild` "
+        f"writes the learner edition (`ngopt-course learner --out {BINDER_LEARNER_FOLDER}`).",
         "",
         "Or open one notebook in Google Colab (a Google account is needed). Its first code "
         f"cell (tagged `{COLAB_TAG}`) installs the course when it runs in Colab and does "
-        "nothing anywhere else; run it first, then the notebook as usual.",
+        "nothing anywhere else; run it first, then the notebook as usual. Colab opens the "
+        "notebook as the repository holds it, the solution edition: each exercise comes "
+        "solved. To write them yourself, use Binder's link above or your own learner edition.",
         "",
         "| notebook | Colab |",
         "|---|---|",

@@ -170,7 +170,8 @@ def test_every_binder_and_colab_link_in_readme_is_consistent():
     binder = re.findall(r"https://mybinder\.org/v2/[^\s)]+", README)
     colab = re.findall(r"https://colab\.research\.google\.com/github/[^\s)]+", README)
     assert binder == [hosting.binder_url()]
-    assert binder[0] == "https://mybinder.org/v2/gh/OWNER/REPO/main?urlpath=lab/tree/notebooks/00_welcome.ipynb"
+    # Binder opens the learner edition binder/postBuild writes, not the solutions
+    assert binder[0] == "https://mybinder.org/v2/gh/OWNER/REPO/main?urlpath=lab/tree/my-course/00_welcome.ipynb"
     assert colab == [hosting.colab_url(p.name) for p in NOTEBOOKS]
     for link in colab:
         assert (ROOT / "notebooks" / link.rsplit("/", 1)[1]).is_file()
@@ -216,3 +217,26 @@ def test_binder_pins_python_and_installs_the_course_as_a_package():
     learner = _requirements(ROOT / "requirements.txt")
     # what a learner installs, but the course as a package (not editable): "." is the repository
     assert binder == [("." if line == "-e ." else line) for line in learner]
+
+
+def test_binder_opens_a_learner_edition_that_its_post_build_writes(tmp_path):
+    """binder/postBuild, run as Binder runs it (bash, in the build's folder, with the course
+    installed), writes the learner edition where Binder's link opens: every notebook of the
+    course, each exercise a stub (no solution fence left), the solutions kept apart."""
+    import os
+
+    script = ROOT / "binder" / "postBuild"
+    assert os.access(script, os.X_OK), "Binder runs postBuild only when it is executable"
+    env = dict(os.environ, PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}")
+    run = subprocess.run(["bash", str(script)], cwd=tmp_path, env=env, capture_output=True,
+                         text=True, timeout=300)
+    assert run.returncode == 0, run.stderr
+    folder = tmp_path / hosting.BINDER_LEARNER_FOLDER
+    opened = hosting.binder_url().split("urlpath=lab/tree/", 1)[1]
+    assert (tmp_path / opened).is_file(), opened
+    assert sorted(path.name for path in folder.glob("*.ipynb")) == [path.name for path in NOTEBOOKS]
+    solved = [path.name for path in NOTEBOOKS if "### BEGIN SOLUTION" in path.read_text(encoding="utf-8")]
+    assert len(solved) >= 5, solved                       # the course has exercises to blank
+    for name in solved:
+        text = (folder / name).read_text(encoding="utf-8")
+        assert "### BEGIN SOLUTION" not in text and "### END SOLUTION" not in text, name
