@@ -34,7 +34,7 @@ __all__ = ["NotebookReport", "audit_notebook"]
 STDERR_FAULT = re.compile(r"warn|error|exception|traceback", re.IGNORECASE)
 # Before the tab closes, the kernel must have sent nothing for QUIET_SECONDS (closing
 # a tab mid-message makes the server log a traceback of its own); it has QUIET_TIMEOUT.
-QUIET_SECONDS = 1.0
+QUIET_SECONDS = 2.0
 QUIET_TIMEOUT = 60.0
 # The kernel writes its tracebacks to the server's log (exceptions in widget callbacks).
 LOG_FAULT = re.compile(r"Traceback \(most recent call last\)|Exception in \w+")
