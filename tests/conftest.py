@@ -55,8 +55,8 @@ NOTEBOOK_TEST_FILES = {
 
 # Tests without a notebook that still take tens of seconds each (``slow``, like the
 # training runs of test_training.py that mark themselves): the inner loop,
-#     python -m pytest -m "not notebooks and not slow"
-# leaves them out too.
+#     python -m pytest -m "not notebooks and not slow" -n auto
+# leaves them out too (-n auto: pytest-xdist, one worker per core).
 SLOW_TESTS = {
     "test_widgets_stress.py::test_two_hundred_rapid_changes",   # 200 redraws of every explorer
 }

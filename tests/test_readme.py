@@ -28,7 +28,7 @@ def test_quick_start_is_two_commands_then_the_inner_loop():
     assert len(commands) == 3, commands
     assert "jupyter lab" in commands[0]
     assert "pytest" in commands[1] and "-m" not in commands[1].split("pytest", 1)[1]   # CI: everything
-    assert commands[2] == '.venv/bin/python -m pytest -m "not notebooks and not slow"'
+    assert commands[2] == '.venv/bin/python -m pytest -m "not notebooks and not slow" -n auto'
 
 
 def test_the_inner_loop_leaves_out_markers_that_exist():
@@ -56,7 +56,8 @@ def test_ci_runs_the_readme_test_command():
     assert _quick_start_commands()[1] in ci_lines
 
 
-TEST_TOOLS = {"pytest", "nbval", "nbformat", "nbclient", "hypothesis", "pytest-timeout", "playwright"}
+TEST_TOOLS = {"pytest", "nbval", "nbformat", "nbclient", "hypothesis", "pytest-timeout", "pytest-xdist",
+              "playwright"}
 
 
 def _requirement_names(lines):
