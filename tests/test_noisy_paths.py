@@ -1,14 +1,16 @@
 """noisy_paths: optimizers on the line's mini-batches, and the summary of a path.
 
-Oracles: batch gradient descent written out by hand with ``line_gradients``,
-``noisy.run_minibatch_gd`` (the gradient-descent runner already tested), beta = 0 momentum
+Oracles: batch and mini-batch gradient descent written out by hand with
+``line_gradients`` (and ``iter_mini_batches`` with the same Generator), beta = 0 momentum
 is gradient descent, and hand-made paths whose wiggle and turn are known.
+``noisy.run_minibatch_gd`` is this loop with gradient descent (one loop for the line fit).
 """
 
 import numpy as np
 import pytest
 
 from ngopt_course import GradientDescent, Momentum, inverse_time_decay
+from ngopt_course.minibatch import iter_mini_batches
 from ngopt_course.experiments.noisy import NoisyRun, line_gradients, make_line_data, run_minibatch_gd
 from ngopt_course.experiments.noisy_paths import (
     batch_size_paths,
@@ -34,12 +36,36 @@ def test_batch_gradient_descent_by_hand(data):
     assert run.batches_per_epoch == 1 and run.path.shape == (4, 2)
 
 
-def test_gradient_descent_matches_the_tested_runner(data):
+def test_mini_batch_gradient_descent_by_hand(data):
+    """Every epoch's shuffle from the one Generator, a step per mini-batch with its own gradient."""
     X, Y = data
-    mine = run_minibatch_optimizer(X, Y, GradientDescent(0.2), num_epochs=4, mini_batch_size=10, seed=5)
-    oracle = run_minibatch_gd(X, Y, 0.2, num_epochs=4, mini_batch_size=10, seed=5)
-    np.testing.assert_allclose(mine.path, oracle.path, rtol=1e-13)
-    np.testing.assert_allclose(mine.distance, oracle.distance, rtol=1e-12)
+    run = run_minibatch_optimizer(X, Y, GradientDescent(0.2), num_epochs=4, mini_batch_size=10, seed=5)
+    rng = np.random.default_rng(5)
+    w, b, k = -1.0, 4.0, 0
+    for _ in range(4):
+        for X_t, Y_t in iter_mini_batches(X, Y, 10, rng):
+            dw, db = line_gradients(w, b, X_t, Y_t)
+            w, b, k = w - 0.2 * dw, b - 0.2 * db, k + 1
+            np.testing.assert_allclose(run.path[k], [w, b], rtol=1e-13)
+    assert k == 80 and run.path.shape == (81, 2)
+    np.testing.assert_allclose(run.distance, np.linalg.norm(run.path - run.minimum, axis=1), rtol=1e-15)
+
+
+def test_gradient_descent_runner_is_this_loop_with_gradient_descent(data):
+    """run_minibatch_gd is the same loop (one loop for the line fit): the same run, bit for bit."""
+    X, Y = data
+    schedule = lambda e: inverse_time_decay(0.2, e, 0.5)  # noqa: E731
+    for alpha, by in ((0.2, "epoch"), (schedule, "epoch"), (schedule, "iteration")):
+        mine = run_minibatch_optimizer(X, Y, GradientDescent(0.2 if alpha == 0.2 else 1.0), num_epochs=3,
+                                       schedule=None if alpha == 0.2 else alpha, schedule_by=by, seed=5)
+        theirs = run_minibatch_gd(X, Y, alpha, num_epochs=3, schedule_by=by, seed=5)
+        assert np.array_equal(mine.path, theirs.path) and np.array_equal(mine.learning_rates, theirs.learning_rates)
+
+
+def test_a_diverging_optimizer_is_refused_naming_its_learning_rate(data):
+    X, Y = data
+    with pytest.raises(ValueError, match=r"the run diverged .* learning_rate == 1000000\.0"):
+        run_minibatch_optimizer(X, Y, Momentum(1e6, 0.9), num_epochs=30)
 
 
 def test_momentum_with_beta_zero_is_gradient_descent_and_schedule_sets_alpha(data):

@@ -34,8 +34,9 @@ __all__ = [
     "mean_distance_last_epochs",
 ]
 # Not in __all__ (which is the learner's API, fuzzed with bad input by the tests), but
-# public for the other experiments (noisy_paths): check_line_data, check_line_run_args,
-# and line_cost_unchecked, line_gradients_unchecked, whose callers checked the data once.
+# public for the other experiments (noisy_paths): run_minibatch_optimizer (the one loop,
+# which noisy_paths exports), check_line_data, check_line_run_args, and
+# line_cost_unchecked, line_gradients_unchecked, whose callers checked the data once.
 
 
 def make_line_data(m=200, slope=2.0, intercept=1.0, noise=1.0, seed=0):
@@ -218,6 +219,8 @@ def run_minibatch_gd(X, Y, learning_rate, *, num_epochs=30, mini_batch_size=10,
             opt.learning_rate = learning_rate(epoch_num)
             for X_t, Y_t in mini-batches: ...
 
+    The loop is ``run_minibatch_optimizer``'s, with ``GradientDescent``.
+
     Parameters
     ----------
     X, Y : arrays of shape (1, m)
@@ -244,48 +247,93 @@ def run_minibatch_gd(X, Y, learning_rate, *, num_epochs=30, mini_batch_size=10,
         Also when the run diverges (a learning rate so large that w and b overflow):
         a NoisyRun holds finite numbers only.
     """
-    X, Y, num_epochs, mini_batch_size, start = check_line_run_args(X, Y, num_epochs, mini_batch_size, start)
     if callable(learning_rate):
-        schedule = learning_rate
+        optimizer, schedule = GradientDescent(learning_rate=1.0), learning_rate  # the schedule sets alpha
     else:
-        fixed = check_real(learning_rate, "learning_rate", min_val=0.0, closed="neither")
+        optimizer, schedule = GradientDescent(learning_rate=check_real(
+            learning_rate, "learning_rate", min_val=0.0, closed="neither")), None
+    return run_minibatch_optimizer(X, Y, optimizer, num_epochs=num_epochs, mini_batch_size=mini_batch_size,
+                                   schedule=schedule, schedule_by=schedule_by, start=start, seed=seed)
 
-        def schedule(epoch_num):  # no decay: the same alpha every epoch
-            return fixed
+
+def run_minibatch_optimizer(X, Y, optimizer, *, num_epochs=30, mini_batch_size=10, schedule=None,
+                            schedule_by="epoch", start=(-1.0, 4.0), seed=0):
+    """Any of the course's optimizers, on mini-batches of the line's cost J(w, b).
+
+    The one loop of the line-fit experiments: each epoch shuffles the examples (one
+    Generator for the whole run), cuts them into mini-batches and takes one
+    ``optimizer.step`` per mini-batch with that mini-batch's gradient (dw, db)::
+
+        for epoch_num in range(1, num_epochs + 1):
+            optimizer.learning_rate = schedule(epoch_num)        # with a schedule
+            for X_t, Y_t in mini-batches:
+                dw, db = gradients of J on (X_t, Y_t)
+                params, state = optimizer.step(params, {"w": dw, "b": db}, state)
+
+    Parameters
+    ----------
+    X, Y : arrays of shape (1, m)
+    optimizer : GradientDescent, Momentum, RMSProp or Adam
+        A fresh optimizer; its state starts at zero here.
+    num_epochs : int, default 30
+    mini_batch_size : int, default 10
+        m gives batch gradient descent, 1 stochastic gradient descent.
+    schedule : callable or None
+        ``epoch_num -> alpha`` (epochs counted from 1); None keeps the optimizer's
+        learning rate.
+    schedule_by : {"epoch", "iteration"}, default "epoch"
+        "iteration" calls the schedule before every step with the iteration number t
+        (counted from 1 across epochs) instead.
+    start : (float, float), default (-1.0, 4.0)
+    seed : int, numpy.random.Generator or None, default 0
+
+    Returns
+    -------
+    NoisyRun
+
+    Raises
+    ------
+    ValueError
+        Also when the run diverges (w and b overflow): a NoisyRun holds finite numbers only.
+    """
+    X, Y, num_epochs, mini_batch_size, start = check_line_run_args(X, Y, num_epochs, mini_batch_size, start)
+    if schedule is not None and not callable(schedule):
+        raise TypeError(f"schedule must be a callable epoch_num -> alpha or None, got {type(schedule).__name__}")
     if not isinstance(schedule_by, str) or schedule_by not in ("epoch", "iteration"):
         raise ValueError(f"schedule_by == {schedule_by!r}, must be 'epoch' or 'iteration'")
+    if not (hasattr(optimizer, "init") and hasattr(optimizer, "step")):
+        raise TypeError(f"optimizer must have init and step (a course optimizer), got {type(optimizer).__name__}")
     rng = check_rng(seed)
 
     batches = num_mini_batches(X.shape[1], mini_batch_size)
     steps = num_epochs * batches
     params = {"w": np.array([float(start[0])]), "b": np.array([float(start[1])])}
-    opt = GradientDescent(learning_rate=1.0)  # a placeholder: the schedule sets alpha before the first step
-    state = opt.init(params)
+    state = optimizer.init(params)
     path = np.empty((steps + 1, 2))
     path[0] = start
     rates = np.empty(steps)
     i = 0
     for epoch_num in range(1, num_epochs + 1):
-        if schedule_by == "epoch":
-            opt.learning_rate = schedule(epoch_num)  # validated: > 0 and finite
+        if schedule is not None and schedule_by == "epoch":
+            optimizer.learning_rate = schedule(epoch_num)          # validated: > 0 and finite
         for X_t, Y_t in iter_mini_batches(X, Y, mini_batch_size, rng):
-            if schedule_by == "iteration":
-                opt.learning_rate = schedule(i + 1)  # t = i + 1: iterations count from 1
+            if schedule is not None and schedule_by == "iteration":
+                optimizer.learning_rate = schedule(i + 1)          # t = i + 1: iterations count from 1
             dw, db = line_gradients_unchecked(params["w"][0], params["b"][0], X_t, Y_t)
             try:
-                params, state = opt.step(params, {"w": np.array([dw]), "b": np.array([db])}, state)
-            except (ValueError, StepOverflowError):  # the gradients or the update overflowed
-                raise _diverged(epoch_num, opt.learning_rate) from None
-            rates[i] = opt.learning_rate
+                params, state = optimizer.step(params, {"w": np.array([dw]), "b": np.array([db])}, state)
+            except (ValueError, StepOverflowError):                # the gradients or the update overflowed
+                raise _diverged(epoch_num, optimizer.learning_rate) from None
+            rates[i] = optimizer.learning_rate
             i += 1
-            path[i] = params["w"][0], params["b"][0]  # a copy: step works in place
+            path[i] = params["w"][0], params["b"][0]               # a copy: step works in place
 
     minimum = np.array(least_squares_line(X, Y))
     with np.errstate(over="ignore", invalid="ignore"):
         distance = np.linalg.norm(path - minimum, axis=1)
         cost = line_cost_unchecked(path[:, 0], path[:, 1], X, Y)
     if not (np.isfinite(distance).all() and np.isfinite(cost).all()):  # w, b grew too large to measure
-        raise _diverged(num_epochs, opt.learning_rate)
+        raise _diverged(num_epochs, optimizer.learning_rate)
     return NoisyRun(
         path=path,
         epoch_position=np.arange(steps + 1) / batches,

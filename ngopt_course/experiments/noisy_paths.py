@@ -22,12 +22,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .._validation import check_int, check_real, check_rng
-from ..minibatch import iter_mini_batches, num_mini_batches
+from .._validation import check_int, check_real
+from ..minibatch import num_mini_batches
 from ..optimizers import Adam, GradientDescent, Momentum
 from ..schedules import inverse_time_decay
-from .noisy import (NoisyRun, check_line_data, check_line_run_args, least_squares_line, line_cost_unchecked,
-                    line_gradients_unchecked)
+from .noisy import NoisyRun, check_line_data, run_minibatch_optimizer  # the line fit's one loop
 
 __all__ = [
     "run_minibatch_optimizer",
@@ -45,71 +44,6 @@ NOISE_RUN_LABELS = {
     "adam": "Adam",
     "adam_decay": "Adam with decay",
 }
-
-
-def run_minibatch_optimizer(X, Y, optimizer, *, num_epochs=30, mini_batch_size=10, schedule=None,
-                            start=(-1.0, 4.0), seed=0):
-    """Any of the course's optimizers, on mini-batches of the line's cost J(w, b).
-
-    Each epoch shuffles the examples (one Generator for the whole run), cuts them into
-    mini-batches and takes one ``optimizer.step`` per mini-batch with that mini-batch's
-    gradient (dw, db). A schedule sets ``optimizer.learning_rate`` at the start of every
-    epoch, epochs counted from 1.
-
-    Parameters
-    ----------
-    X, Y : arrays of shape (1, m)
-    optimizer : GradientDescent, Momentum, RMSProp or Adam
-        A fresh optimizer; its state starts at zero here.
-    num_epochs : int, default 30
-    mini_batch_size : int, default 10
-        m gives batch gradient descent, 1 stochastic gradient descent.
-    schedule : callable or None
-        ``epoch_num -> alpha``; None keeps the optimizer's learning rate.
-    start : (float, float), default (-1.0, 4.0)
-    seed : int, numpy.random.Generator or None, default 0
-
-    Returns
-    -------
-    NoisyRun
-    """
-    X, Y, num_epochs, mini_batch_size, start = check_line_run_args(X, Y, num_epochs, mini_batch_size, start)
-    if schedule is not None and not callable(schedule):
-        raise TypeError(f"schedule must be a callable epoch_num -> alpha or None, got {type(schedule).__name__}")
-    if not (hasattr(optimizer, "init") and hasattr(optimizer, "step")):
-        raise TypeError(f"optimizer must have init and step (a course optimizer), got {type(optimizer).__name__}")
-    rng = check_rng(seed)
-
-    batches = num_mini_batches(X.shape[1], mini_batch_size)
-    steps = num_epochs * batches
-    params = {"w": np.array([float(start[0])]), "b": np.array([float(start[1])])}
-    state = optimizer.init(params)
-    path = np.empty((steps + 1, 2))
-    path[0] = start
-    rates = np.empty(steps)
-    i = 0
-    for epoch_num in range(1, num_epochs + 1):
-        if schedule is not None:
-            optimizer.learning_rate = schedule(epoch_num)
-        for X_t, Y_t in iter_mini_batches(X, Y, mini_batch_size, rng):
-            dw, db = line_gradients_unchecked(params["w"][0], params["b"][0], X_t, Y_t)
-            params, state = optimizer.step(params, {"w": np.array([dw]), "b": np.array([db])}, state)
-            rates[i] = optimizer.learning_rate
-            i += 1
-            path[i] = params["w"][0], params["b"][0]        # a copy: step works in place
-    minimum = np.array(least_squares_line(X, Y))
-    distance = np.linalg.norm(path - minimum, axis=1)
-    if not np.isfinite(distance).all():
-        raise ValueError(f"the run diverged: learning_rate == {optimizer.learning_rate!r} is too large for these data")
-    return NoisyRun(
-        path=path,
-        epoch_position=np.arange(steps + 1) / batches,
-        learning_rates=rates,
-        distance=distance,
-        cost=line_cost_unchecked(path[:, 0], path[:, 1], X, Y),
-        minimum=minimum,
-        batches_per_epoch=batches,
-    )
 
 
 def batch_size_paths(X, Y, sizes=(1, 10, None), *, learning_rate=0.05, num_steps=400, seed=0,
