@@ -26,7 +26,8 @@ def _quick_start_commands():
 def test_quick_start_is_two_commands_then_the_inner_loop():
     commands = _quick_start_commands()
     assert len(commands) == 3, commands
-    assert "jupyter lab" in commands[0]
+    # a learner opens the learner edition (exercises to write), not the solutions
+    assert commands[0].endswith("ngopt-course start my-course")
     assert "pytest" in commands[1] and "-m" not in commands[1].split("pytest", 1)[1]   # CI: everything
     assert commands[2] == '.venv/bin/python -m pytest -m "not notebooks and not slow" -n auto'
 
