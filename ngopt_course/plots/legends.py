@@ -14,9 +14,11 @@ __all__ = ["legend_above"]
 def legend_above(ax, handles, labels=None, *, ncol=None, fontsize=7):
     """A legend in rows just above ``ax``, outside the data (one row unless ``ncol`` is given).
 
-    Widgets draw it once with their still layer: its labels do not change with the
-    sliders (the titles carry the numbers that do), and nothing drawn later passes
-    under it. Leave room above the axes for its rows and put the title above them.
+    Widgets mostly draw it once with their still layer: its labels do not change with
+    the sliders (the titles carry the numbers that do), and nothing drawn later passes
+    under it (the plateau explorer's legends are moving artists instead: the optimizer
+    entry takes the chosen optimizer's name and colour). Leave room above the axes for
+    its rows and put the title above them.
     """
     if labels is not None:
         handles = [_relabelled(handle, label) for handle, label in zip(handles, labels)]

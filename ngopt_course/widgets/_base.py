@@ -195,6 +195,7 @@ class Explorer(widgets.VBox):
         # Warnings and the error of a redraw made after the browser's message (see _redraw_for).
         self.messages = widgets.Output()
         self.result = None
+        self._result_values = None    # the control values self.result was computed from
         self.last_redraw_seconds = float("nan")
         rows = layout_rows or [list(self.controls.values())]
         control_box = widgets.VBox([widgets.HBox(row) for row in rows])
@@ -389,7 +390,8 @@ class Explorer(widgets.VBox):
         """The moving layer alone at ``stop`` of the main slider (other controls as they are),
         as PNG, and the note of that stop."""
         values = {**self.values, self.MAIN_CONTROL: stop}
-        result = self.compute(**values)
+        # the stop on show was computed a moment ago (refresh): its result, not a second run
+        result = self.result if values == self._result_values else self.compute(**values)
         key = self.layer_key(result)
         if key != self.layer_key(self.result):
             raise ValueError(f"{type(self).__name__}: the still layer must not depend on the main "
@@ -465,7 +467,9 @@ class Explorer(widgets.VBox):
         """Recompute from the controls, redraw the figure and the note."""
         with self._redraw_lock:
             start = time.perf_counter()
-            result = self.compute(**self.values)
+            values = self.values
+            result = self.compute(**values)
+            self._result_values = values
             if self._frame_on_show(result):
                 # The browser shows this stop's frame already (jslink): the whole picture
                 # (not on show) and the note follow once the hand rests.

@@ -333,13 +333,19 @@ class PlateauExplorer(Explorer):
         # lengths from the rounding floor to 1,000 (a run that diverges leaves at the top).
         right.set_xlim(-0.04 * s.num_steps, 1.04 * s.num_steps)
         right.set_ylim(*_NORM_RANGE)
-        # Moving: the path, the left title, the gradient's length and the "arrived" mark.
-        self._runs_drawn[self.layer_key(result)] = (left.get_lines()[-1], right.get_lines()[0], line, text)
+        # Moving: the path, the left title, the gradient's length, the "arrived" mark, and
+        # the two legends, whose optimizer entry takes the optimizer's name and colour.
+        label = OPTIMIZER_LABELS[result.optimizer]
+        legends = tuple((legend, [t.get_text() for t in legend.get_texts()].index(label))
+                        for legend in (left.get_legend(), right.get_legend()))
+        self._runs_drawn[self.layer_key(result)] = (left.get_lines()[-1], right.get_lines()[0], line, text,
+                                                    legends)
 
     def layer_key(self, result):
-        # The contours, axes and legends (in the optimizer's colour) stay: a figure per
-        # surface and optimizer.
-        return result.surface, result.optimizer
+        # The contours, axes and the legends' other entries stay: a figure per surface
+        # (the optimizer only recolours and renames moving artists, so a click on another
+        # optimizer redraws no still layer).
+        return result.surface
 
     @staticmethod
     def _mark_arrival(ax, result, mark=None):
@@ -361,15 +367,21 @@ class PlateauExplorer(Explorer):
         return line, text
 
     def draw_moving(self, result):
-        path, norm_line, line, text = self._runs_drawn[self.layer_key(result)]
+        path, norm_line, line, text, legends = self._runs_drawn[self.layer_key(result)]
         left, right = path.axes, norm_line.axes
+        color, label = OPTIMIZER_COLORS[result.optimizer], OPTIMIZER_LABELS[result.optimizer]
         shown = self._shown_path(result)
         path.set_data(shown[:, 0], shown[:, 1])
         left.title.set_text(self._left_title(result))
         norms = np.maximum(result.norms, 1e-16)  # as plot_gradient_norm draws them
         norm_line.set_data(np.arange(norms.size), norms)
+        for artist in (path, norm_line):
+            artist.set_color(color)
+        for legend, entry in legends:
+            legend.legend_handles[entry].set_color(color)
+            legend.get_texts()[entry].set_text(label)
         self._mark_arrival(right, result, (line, text))
-        return [path, norm_line, line, text]
+        return [path, norm_line, line, text, *(legend for legend, _ in legends)]
 
     def describe(self, result):
         r = result
