@@ -166,6 +166,22 @@ def test_plateau_local_minimum_note_names_the_place():
     np.testing.assert_array_equal(explorer.result.path, run.path)
 
 
+def test_plateau_note_never_says_not_reached_and_ends_at_the_minimum():
+    """Gradient descent at alpha = 0.5 on the plateau bounces in the narrow well: it ends within
+    0.1 of the global minimum, yet f - f_min never falls below tol. The note said both "does not
+    reach the global minimum" and "it ends at the global minimum"; it says what happened."""
+    explorer = plateau_explorer(surface="plateau", optimizer="gd", learning_rate=0.5)
+    r = explorer.result
+    assert r.steps_to_tol is None and r.end_label == "at the global minimum"
+    s = SURFACES["plateau"]
+    gaps = np.array([s.f(x, y) for x, y in r.path]) - s.f_min
+    assert gaps.min() >= s.tol                                   # never settled
+    assert np.hypot(*(r.path[-1] - np.asarray(s.minimum))) < 0.1  # yet close at the end
+    note = explorer.note.value
+    assert "ends close to the global minimum but does <b>not</b> settle into it in 300 steps" in note
+    assert "ends at the global minimum" not in note and "does <b>not</b> reach" not in note
+
+
 def test_plateau_refuses_unknown_choices():
     with pytest.raises(ValueError, match="surface == 'rosenbrock'"):
         plateau_explorer(surface="rosenbrock")

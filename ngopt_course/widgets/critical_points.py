@@ -393,7 +393,13 @@ class PlateauExplorer(Explorer):
         if r.steps_to_tol is not None:
             head = f"{name} reaches the minimum (f − f<sub>min</sub> &lt; {s.tol:g}) after <b>{r.steps_to_tol} steps</b>"
         else:
-            head = f"{name} does <b>not</b> reach the global minimum in {len(r.path) - 1} steps; it ends {r.end_label}"
+            steps = len(r.path) - 1
+            if r.end_label == "at the global minimum":
+                # within 0.1 of it, yet f - f_min never fell below tol: close, not settled
+                head = (f"{name} ends close to the global minimum but does <b>not</b> settle into it in "
+                        f"{steps} steps (f − f<sub>min</sub> never falls below {s.tol:g})")
+            else:
+                head = f"{name} does <b>not</b> reach the global minimum in {steps} steps; it ends {r.end_label}"
         return (f"<p>{head}. On the way it spends {r.flat_steps} steps where the gradient is "
                 f"shorter than {FLAT_GRADIENT:g} (flat ground).</p>")
 
